@@ -1,0 +1,61 @@
+# The two commands a new machine needs: `make run` and `make test`. Each sets up everything
+# itself: system packages (build/setup-system.sh), the virtual environment with the pinned
+# Python packages, and the compiled translation catalogs.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+MO_STAMP := locales/.compiled
+RUN_ARGS ?= --windowed
+PYTEST_ARGS ?=
+SHOTS ?= artifacts/screenshots
+
+.PHONY: run test bench i18n screenshots lint system clean
+
+system:
+	@bash build/setup-system.sh
+
+$(STAMP): pyproject.toml build/setup-system.sh
+	@bash build/setup-system.sh
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+# Compiled catalogs are built, never committed; rebuilt when a .po changes.
+$(MO_STAMP): $(STAMP) $(wildcard locales/*/LC_MESSAGES/messages.po)
+	@$(PY) build/i18n.py compile
+	@touch $@
+
+## Run the kiosk on the built-in sample lessons (a virtual screen is used when there is no display).
+run: $(STAMP) $(MO_STAMP)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ -n "$$QT_QPA_PLATFORM" ]; then \
+		$(VENV)/bin/kiosk run $(RUN_ARGS); \
+	else \
+		echo "No display found: running the kiosk on a virtual screen (Xvfb)."; \
+		xvfb-run -a -s "-screen 0 1366x768x24" $(VENV)/bin/kiosk run $(RUN_ARGS); \
+	fi
+
+## Run the whole test suite (offscreen Qt, real SQLite, real speech).
+test: $(STAMP) $(MO_STAMP)
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+## Print the benchmark table (start-up, next-step latency, ...).
+bench: $(STAMP) $(MO_STAMP)
+	$(PY) bench/run.py
+
+## Extract UI strings, update every catalog, compile them.
+i18n: $(STAMP)
+	$(PY) build/i18n.py all
+	@touch $(MO_STAMP)
+
+## Screenshots of every screen at 1366x768 and 1920x1080 under Xvfb, into $(SHOTS).
+screenshots: $(STAMP) $(MO_STAMP)
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) -m kiosk.ui.screenshots $(SHOTS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kiosk tests bench build
+
+clean:
+	rm -rf $(VENV) $(MO_STAMP) artifacts
+	find locales -name '*.mo' -delete
