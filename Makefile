@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-MO_STAMP := locales/.compiled
+MO_STAMP := $(VENV)/.catalogs
 RUN_ARGS ?= --windowed
 PYTEST_ARGS ?=
 SHOTS ?= artifacts/screenshots
@@ -57,5 +57,5 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check kiosk tests bench build
 
 clean:
-	rm -rf $(VENV) $(MO_STAMP) artifacts
+	rm -rf $(VENV) artifacts
 	find locales -name '*.mo' -delete
