@@ -1,0 +1,102 @@
+"""The sync outbox: one row per event the hub must learn about, kept until it acknowledges.
+
+Events are written by the other store modules inside the same transaction as the change they
+describe (`add_event`), so the hub can never hear of progress the kiosk lost, nor miss progress
+the kiosk kept. Each event has a UUIDv7 id (the hub stores by it, so retries and USB files may
+overlap), a `seq` that only grows on this kiosk, a type, a JSON payload with pseudonymous data
+only (random learner id, never a name), the UTC time it was created and, once the hub has it,
+the time it was acknowledged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import uuid6
+from sqlite_utils import Database
+
+from kiosk.store.db import now_iso, write_transaction
+
+log = logging.getLogger(__name__)
+
+# Event types; the hub relies on these names.
+LESSON_STARTED = "lesson_started"
+STEP_COMPLETED = "step_completed"
+LESSON_COMPLETED = "lesson_completed"
+QUIZ_ANSWERED = "quiz_answered"
+
+# Below SQLite's smallest limit on bound parameters (999 before 3.32).
+_ACK_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    id: str
+    seq: int
+    type: str
+    payload: dict[str, Any]
+    created: str
+    acked: str | None
+
+
+def add_event(db: Database, event_type: str, payload: Mapping[str, Any]) -> OutboxEvent:
+    """Append an event; call inside the transaction that makes the change it describes."""
+    event_id = str(uuid6.uuid7())
+    created = now_iso()
+    body = json.dumps(dict(payload), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    cursor = db.execute(
+        "INSERT INTO outbox (id, type, payload, created) VALUES (?, ?, ?, ?)",
+        (event_id, event_type, body, created),
+    )
+    seq = int(cursor.lastrowid or 0)
+    return OutboxEvent(event_id, seq, event_type, dict(payload), created, None)
+
+
+def _event(row: Sequence[Any]) -> OutboxEvent:
+    seq, event_id, event_type, payload, created, acked = row
+    return OutboxEvent(event_id, seq, event_type, json.loads(payload), created, acked)
+
+
+def pending_events(db: Database, limit: int = 1000) -> list[OutboxEvent]:
+    """The oldest unacknowledged events, in the order they happened."""
+    rows = db.execute(
+        "SELECT seq, id, type, payload, created, acked FROM outbox "
+        "WHERE acked IS NULL ORDER BY seq LIMIT ?",
+        (max(0, int(limit)),),
+    ).fetchall()
+    return [_event(row) for row in rows]
+
+
+def ack_events(db: Database, ids: Sequence[str]) -> int:
+    """Mark events as received by the hub; return how many were newly acknowledged.
+
+    Unknown and already acknowledged ids are ignored, so a receipt may be applied twice.
+    """
+    unique = list(dict.fromkeys(str(event_id) for event_id in ids))
+    if not unique:
+        return 0
+    acked = now_iso()
+    changed = 0
+    with write_transaction(db):
+        for start in range(0, len(unique), _ACK_CHUNK):
+            chunk = unique[start : start + _ACK_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            cursor = db.execute(
+                f"UPDATE outbox SET acked = ? WHERE acked IS NULL AND id IN ({marks})",
+                [acked, *chunk],
+            )
+            changed += cursor.rowcount
+    log.debug("acknowledged %d of %d events", changed, len(unique))
+    return changed
+
+
+def outbox_counts(db: Database) -> tuple[int, int]:
+    """(pending, acknowledged) event counts."""
+    pending, total = db.execute(
+        "SELECT count(*) FILTER (WHERE acked IS NULL), count(*) FROM outbox"
+    ).fetchone()
+    return int(pending), int(total) - int(pending)
