@@ -12,13 +12,13 @@ UI can label a fallback visibly and narration can announce it audibly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 SOURCE_LANGUAGE = "vi"
 
 
-class StepKind(str, Enum):
+class StepKind(StrEnum):
     EXPLAIN = "explain"
     PRACTICE = "practice"
     QUIZ = "quiz"
@@ -27,7 +27,7 @@ class StepKind(str, Enum):
 
 @dataclass(frozen=True)
 class Picked:
-    """A text chosen for a language: `lang` is where it came from, `fallback` if not the asked one."""
+    """A text chosen for a language: `lang` is its source, `fallback` if not the asked one."""
 
     text: str
     lang: str
