@@ -11,7 +11,7 @@ RUN_ARGS ?= --windowed
 PYTEST_ARGS ?=
 SHOTS ?= artifacts/screenshots
 
-.PHONY: run test bench i18n screenshots lint system clean
+.PHONY: run test bench i18n screenshots lint system clean bundles
 
 system:
 	@bash build/setup-system.sh
@@ -52,6 +52,19 @@ i18n: $(STAMP)
 ## Screenshots of every screen at 1366x768 and 1920x1080 under Xvfb, into $(SHOTS).
 screenshots: $(STAMP) $(MO_STAMP)
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) -m kiosk.ui.screenshots $(SHOTS)
+
+## Pack each built-in lesson into a signed bundle, build/out/bundles/<id>-<version>.kbundle.
+## The signing key is made on this machine the first time, in build/out/keys/ (never committed).
+BUNDLE_KEY := build/out/keys/builder
+bundles: $(STAMP)
+	@mkdir -p build/out/bundles build/out/keys
+	@rm -f build/out/bundles/*.kbundle
+	@test -f $(BUNDLE_KEY).key || $(VENV)/bin/kiosk keygen --out $(BUNDLE_KEY) --name "$$(hostname) build"
+	@for lesson in lessons/*/; do \
+		test -f "$$lesson/lesson.yaml" || continue; \
+		$(VENV)/bin/kiosk bundle pack "$$lesson" -o build/out/bundles/ --key $(BUNDLE_KEY).key || exit 1; \
+	done
+	@echo "Trust the key on a kiosk with: kiosk trust add $(BUNDLE_KEY).pub"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kiosk tests bench build

@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     lessons_sub = lessons.add_subparsers(dest="lessons_command", metavar="ACTION", required=True)
     validate = lessons_sub.add_parser("validate", help="check lesson folders and list problems")
     _common(validate)
-    validate.add_argument("dirs", nargs="+", metavar="DIR", help="a lesson folder or a folder of them")
+    validate.add_argument(
+        "dirs", nargs="+", metavar="DIR", help="a lesson folder or a folder of them"
+    )
     validate.set_defaults(handler=cmd_lessons_validate)
 
     progress = sub.add_parser("progress", help="show what learners have done")
@@ -79,8 +81,72 @@ def build_parser() -> argparse.ArgumentParser:
     progress.add_argument("--json", action="store_true", help="machine-readable output")
     progress.set_defaults(handler=cmd_progress)
 
+    _add_bundle_commands(sub)
     parser.set_defaults(handler=cmd_run)
     return parser
+
+
+def _add_bundle_commands(sub: argparse._SubParsersAction) -> None:
+    keygen = sub.add_parser("keygen", help="make a key pair for signing lesson bundles")
+    _common(keygen)
+    keygen.add_argument("--out", required=True, metavar="PREFIX",
+                        help="write PREFIX.key (secret) and PREFIX.pub")
+    keygen.add_argument("--name", default="", help="publisher name shown to technicians")
+    keygen.add_argument("--root", action="store_true",
+                        help="a root key, which signs keyrings of publisher keys (rotation)")
+    keygen.set_defaults(handler=cmd_keygen)
+
+    trust = sub.add_parser("trust", help="the publisher keys this kiosk trusts")
+    _common(trust)
+    trust_sub = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
+    add = trust_sub.add_parser("add", help="trust a public key (.pub) or a signed keyring")
+    _common(add)
+    add.add_argument("file", metavar="PUBFILE")
+    add.set_defaults(handler=cmd_trust_add)
+    trust_list = trust_sub.add_parser("list", help="list the trusted keys")
+    _common(trust_list)
+    trust_list.add_argument("--json", action="store_true", help="machine-readable output")
+    trust_list.set_defaults(handler=cmd_trust_list)
+    keyring = trust_sub.add_parser("keyring", help="sign a keyring of publisher keys")
+    _common(keyring)
+    keyring.add_argument("pubs", nargs="*", metavar="PUBFILE", help="publisher keys to list")
+    keyring.add_argument("--key", required=True, metavar="ROOTKEY", help="the root .key file")
+    keyring.add_argument("-o", "--output", required=True, metavar="FILE")
+    keyring.add_argument("--version", required=True, type=int, help="keyring version (grows)")
+    keyring.add_argument("--revoke", action="append", default=[], metavar="KEYID",
+                         help="a key id no longer trusted (repeatable)")
+    keyring.set_defaults(handler=cmd_trust_keyring)
+
+    bundle = sub.add_parser("bundle", help="signed lesson bundles")
+    _common(bundle)
+    bundle_sub = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
+    pack = bundle_sub.add_parser("pack", help="validate lessons and pack a signed bundle")
+    _common(pack)
+    pack.add_argument("source", metavar="SRC_DIR", help="a lesson folder or a folder of them")
+    pack.add_argument("-o", "--output", required=True, metavar="FILE",
+                      help="the .kbundle file, or a folder for <id>-<version>.kbundle")
+    pack.add_argument("--key", required=True, metavar="KEYFILE", help="publisher .key file")
+    pack.add_argument("--id", dest="bundle_id", help="bundle id (default: lesson or folder name)")
+    pack.add_argument("--version", dest="bundle_version", type=int,
+                      help="bundle version (default: UTC time YYYYMMDDHHMMSS)")
+    pack.add_argument("--title", help="Vietnamese title (default: the lesson titles)")
+    pack.set_defaults(handler=cmd_bundle_pack)
+    verify = bundle_sub.add_parser("verify", help="check a bundle without installing it")
+    _common(verify)
+    verify.add_argument("files", nargs="+", metavar="FILE")
+    verify.set_defaults(handler=cmd_bundle_verify)
+    install = bundle_sub.add_parser("install", help="verify and install bundles")
+    _common(install)
+    install.add_argument("files", nargs="+", metavar="FILE")
+    install.set_defaults(handler=cmd_bundle_install)
+    listing = bundle_sub.add_parser("list", help="list installed bundles")
+    _common(listing)
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(handler=cmd_bundle_list)
+    remove = bundle_sub.add_parser("remove", help="uninstall a bundle")
+    _common(remove)
+    remove.add_argument("bundle_id", metavar="ID")
+    remove.set_defaults(handler=cmd_bundle_remove)
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -138,6 +204,142 @@ def cmd_progress(args: argparse.Namespace) -> int:
         for lesson in learner["lessons"]:
             mark = "done" if lesson["completed"] else "in progress"
             print(f"  {lesson['id']}: {lesson['steps_done']}/{lesson['steps_total']} steps, {mark}")
+    return EXIT_OK
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from kiosk.bundles.keys import ROLE_PUBLISHER, ROLE_ROOT, generate_keypair
+
+    key = generate_keypair(Path(args.out), args.name, ROLE_ROOT if args.root else ROLE_PUBLISHER)
+    print(f"{args.out}.key (secret: keep it safe, never copy it to a kiosk)")
+    print(f"{args.out}.pub ({key.role} key {key.key_id})")
+    return EXIT_OK
+
+
+def cmd_trust_add(args: argparse.Namespace) -> int:
+    from kiosk.bundles.keys import Keyring, TrustStore
+
+    added = TrustStore.for_data(_data_dir(args)).add(Path(args.file))
+    if isinstance(added, Keyring):
+        print(f"trusted keyring v{added.version} of root {added.root_key_id}: "
+              f"{len(added.keys)} key(s), {len(added.revoked)} revoked")
+    else:
+        print(f"trusted {added.role} key {added.key_id} {added.name}".rstrip())
+    return EXIT_OK
+
+
+def cmd_trust_list(args: argparse.Namespace) -> int:
+    from kiosk.bundles.keys import TrustStore
+
+    store = TrustStore.for_data(_data_dir(args))
+    rows = [{"key_id": key.key_id, "name": key.name, "role": key.role, "source": key.source,
+             "revoked": key.key_id in store.revoked} for key in store.entries()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        mark = " (revoked)" if row["revoked"] else ""
+        print(f"{row['key_id']}  {row['role']:<9}  {row['source']:<8}  {row['name']}{mark}")
+    return EXIT_OK
+
+
+def cmd_trust_keyring(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from kiosk.bundles.fsutil import write_atomic
+    from kiosk.bundles.keys import make_keyring, read_public_key, read_secret_key
+
+    root = read_secret_key(Path(args.key))
+    keys = [read_public_key(Path(pub)) for pub in args.pubs]
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    write_atomic(Path(args.output), make_keyring(root, keys, args.revoke, args.version, created))
+    print(f"{args.output}: keyring v{args.version}, {len(keys)} key(s), "
+          f"{len(args.revoke)} revoked")
+    return EXIT_OK
+
+
+def cmd_bundle_pack(args: argparse.Namespace) -> int:
+    from kiosk.bundles.keys import read_secret_key
+    from kiosk.bundles.pack import pack_bundle
+
+    result = pack_bundle(Path(args.source), Path(args.output), read_secret_key(Path(args.key)),
+                         bundle_id=args.bundle_id, version=args.bundle_version, title=args.title)
+    manifest = result.manifest
+    print(f"{result.path}: {manifest.id} version {manifest.version}, "
+          f"{len(manifest.lessons)} lesson(s), {len(manifest.files)} file(s)")
+    return EXIT_OK
+
+
+def cmd_bundle_verify(args: argparse.Namespace) -> int:
+    from kiosk.bundles.keys import TrustStore
+    from kiosk.bundles.verify import verify_bundle
+
+    trust = TrustStore.for_data(_data_dir(args))
+    for file in args.files:
+        verified = verify_bundle(Path(file), trust)
+        manifest = verified.manifest
+        print(f"ok: {file}: {manifest.id} version {manifest.version}, lessons "
+              f"{', '.join(manifest.lesson_ids)}; signed by {manifest.publisher or '?'} "
+              f"(key {verified.key.key_id})")
+    return EXIT_OK
+
+
+def _progress_printer(name: str) -> Callable[[int, int], None] | None:
+    """A live percentage on a terminal; nothing otherwise, so stderr stays one line on failure."""
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if percent != last[0]:
+            last[0] = percent
+            end = "\n" if done >= total else ""
+            print(f"\rinstalling {name}: {percent}%", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_bundle_install(args: argparse.Namespace) -> int:
+    from kiosk.bundles.install import install_bundle
+    from kiosk.bundles.keys import TrustStore
+
+    data = _data_dir(args)
+    trust = TrustStore.for_data(data)
+    for file in args.files:
+        try:
+            result = install_bundle(Path(file), data, trust=trust,
+                                    progress=_progress_printer(Path(file).name))
+        except KeyboardInterrupt:
+            if sys.stderr.isatty():
+                print(file=sys.stderr)
+            raise CommandError("the install was cancelled; nothing was changed") from None
+        before = f" (was {result.previous_version})" if result.previous_version else ""
+        print(f"installed {result.id} version {result.version}{before}: "
+              f"{', '.join(result.lessons)}")
+    return EXIT_OK
+
+
+def cmd_bundle_list(args: argparse.Namespace) -> int:
+    from kiosk.bundles.install import list_bundles
+
+    bundles = list_bundles(_data_dir(args))
+    if args.json:
+        rows = [{"id": b.id, "version": b.version, "lessons": list(b.lessons),
+                 "publisher": b.publisher or b.publisher_key, "publisher_key": b.publisher_key,
+                 "titles": b.titles, "installed": b.installed} for b in bundles]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for b in bundles:
+        print(f"{b.id} {b.version}: {', '.join(b.lessons)} ({b.publisher or b.publisher_key})")
+    return EXIT_OK
+
+
+def cmd_bundle_remove(args: argparse.Namespace) -> int:
+    from kiosk.bundles.install import remove_bundle
+
+    removed = remove_bundle(args.bundle_id, _data_dir(args))
+    print(f"removed {removed.id} version {removed.version}")
     return EXIT_OK
 
 

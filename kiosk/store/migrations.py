@@ -120,7 +120,32 @@ def m001_learners_progress_settings_outbox(db: Database) -> None:
     db.execute("CREATE INDEX outbox_pending ON outbox(seq) WHERE acked IS NULL")
 
 
-MIGRATIONS: tuple[Migration, ...] = (m001_learners_progress_settings_outbox,)
+def m002_installed_bundles(db: Database) -> None:
+    """Installed lesson bundles: one row per bundle id, pointing at its active version folder."""
+    db["bundles"].create(
+        {
+            "id": str,
+            "version": int,
+            "path": str,  # relative to the data folder: bundles/<id>/<version>
+            "lessons": str,  # JSON list of lesson ids
+            "titles": str,  # JSON object language -> title
+            "languages": str,  # JSON list of language codes
+            "publisher_key": str,
+            "publisher": str,
+            "manifest_sha256": str,
+            "created": str,  # when the publisher made the bundle (from the manifest)
+            "installed": str,
+        },
+        pk="id",
+        not_null=["version", "path", "lessons", "titles", "languages", "publisher_key",
+                  "manifest_sha256", "installed"],
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    m001_learners_progress_settings_outbox,
+    m002_installed_bundles,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -1,10 +1,10 @@
 """`Store`: the one object the UI, the CLI and the sync worker use to read and write kiosk data.
 
-It opens the database (`open_store`), runs migrations, and offers learner, progress, settings
-and outbox calls by composing the modules of this package. Every call holds one lock, so a Store
-may be shared between the UI thread and a worker, and every SQLite failure (disk full, file
-locked, damaged) comes out as a `StoreError` with a plain message while the log keeps the
-details. The UI never sees SQL.
+It opens the database (`open_store`), runs migrations, and offers learner, progress, settings,
+outbox and installed-bundle calls by composing the modules of this package. Every call holds
+one lock, so a Store may be shared between the UI thread and a worker, and every SQLite
+failure (disk full, file locked, damaged) comes out as a `StoreError` with a plain message
+while the log keeps the details. The UI never sees SQL.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from kiosk.i18n import _
+from kiosk.store import bundles as _bundles
 from kiosk.store import learners as _learners
 from kiosk.store import outbox as _outbox
 from kiosk.store import progress as _progress
 from kiosk.store import settings as _settings
+from kiosk.store.bundles import InstalledBundle
 from kiosk.store.db import damaged_message, open_database
 from kiosk.store.errors import DamagedDatabaseError, StoreError
 from kiosk.store.learners import Learner
@@ -197,6 +199,24 @@ class Store:
     @_guarded
     def outbox_counts(self) -> tuple[int, int]:
         return _outbox.outbox_counts(self._db)
+
+    # installed bundles (the files are kiosk.bundles' business; these are the rows)
+
+    @_guarded
+    def installed_bundles(self) -> list[InstalledBundle]:
+        return _bundles.installed_bundles(self._db)
+
+    @_guarded
+    def installed_bundle(self, bundle_id: str) -> InstalledBundle | None:
+        return _bundles.installed_bundle(self._db, bundle_id)
+
+    @_guarded
+    def record_bundle(self, bundle: InstalledBundle, replaces: int | None) -> bool:
+        return _bundles.record_bundle(self._db, bundle, replaces)
+
+    @_guarded
+    def delete_bundle(self, bundle_id: str) -> bool:
+        return _bundles.delete_bundle(self._db, bundle_id)
 
 
 def open_store(path: Path) -> Store:

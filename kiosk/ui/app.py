@@ -1,0 +1,182 @@
+"""`kiosk run`: start the Qt application, open the data, show the home screen.
+
+It creates the QApplication, loads the bundled fonts (assets/fonts) so every script renders
+without relying on the system, opens the store, loads the language table and the curriculum
+(built-in or --lessons folders, plus installed bundles; lesson problems are logged, never
+fatal), applies the theme at the remembered text size and shows the main window full screen
+(or 1366×768 with --windowed). A data folder that cannot be opened gets a plain message box
+and exit code 1, never a traceback.
+`--exit-when-ready` prints `ready in N ms` (N counted from the start of the process) once the
+home screen is shown, painted and its first tile has the keyboard focus, then exits 0.
+Imports are kept to what the first screen needs: start-up time is a budget (DESIGN §10).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.store import Store
+
+log = logging.getLogger(__name__)
+
+WINDOWED_SIZE = (1366, 768)
+READY_TIMEOUT_MS = 20_000
+WARM_UP_DELAY_MS = 300
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+@dataclass
+class RunOptions:
+    data_dir: Path
+    lesson_dirs: list[Path] | None
+    language: str | None
+    voice: bool
+    windowed: bool
+    exit_when_ready: bool
+
+
+def process_start() -> float:
+    """The process's start as a `time.perf_counter()` value (so interpreter start-up counts)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: start time since boot
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - started
+        if 0 <= age < 600:
+            return time.perf_counter() - age
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    cli = sys.modules.get("kiosk.cli")
+    return float(getattr(cli, "START", _IMPORTED))
+
+
+_IMPORTED = time.perf_counter()
+
+
+def load_fonts(folder: Path) -> list[str]:
+    """Register every bundled font file; returns the families Qt now knows from them."""
+    from PySide6.QtGui import QFontDatabase
+
+    families: list[str] = []
+    for path in sorted(folder.glob("*")):
+        if path.suffix.lower() not in (".ttf", ".otf"):
+            continue
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            log.warning("font %s could not be loaded", path)
+            continue
+        families.extend(QFontDatabase.applicationFontFamilies(font_id))
+    return sorted(set(families))
+
+
+def _fail(message: str, detail: str, show_dialog: bool) -> int:
+    from kiosk.i18n import _
+
+    log.debug("start-up failed: %s", detail)
+    print(f"kiosk: {message}", file=sys.stderr)
+    if show_dialog:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Critical, _("The kiosk cannot start"), message)
+        box.setInformativeText(_("Please call the technician."))
+        box.setAccessibleName(_("The kiosk cannot start"))
+        box.exec()
+    return EXIT_FAILED
+
+
+def run(options: RunOptions) -> int:
+    started = process_start()
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk import config
+    from kiosk.i18n import _
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(config.APP_NAME)
+    load_fonts(config.assets_dir() / "fonts")
+    interactive = not options.exit_when_ready
+
+    from kiosk.store import StoreError, open_store
+
+    try:
+        store = open_store(config.database_path(options.data_dir))
+    except StoreError as error:
+        # Translators: shown when the kiosk's data file is damaged or unreadable.
+        message = _("The kiosk's saved data cannot be opened: {reason}").format(reason=error)
+        return _fail(message, repr(error), interactive)
+    except OSError as error:
+        message = _("The data folder cannot be opened: {reason}").format(reason=error.strerror)
+        return _fail(message, repr(error), interactive)
+    try:
+        return _run_with_store(app, store, options, started)
+    finally:
+        store.close()
+
+
+def _bundle_dirs(data_dir: Path, store: Store) -> list[Path]:
+    """Lesson folders of installed bundles; a broken install never stops the kiosk."""
+    try:
+        if not store.installed_bundles():
+            return []  # the common case: skip importing the bundle machinery at start-up
+        from kiosk.bundles.install import installed_lesson_dirs
+
+        return installed_lesson_dirs(data_dir, store)
+    except Exception:
+        log.exception("installed bundles could not be listed; showing the built-in lessons")
+        return []
+
+
+def _run_with_store(app: QApplication, store: Store, options: RunOptions, started: float) -> int:
+    from kiosk import config
+    from kiosk.content.catalog import load_curriculum
+    from kiosk.content.languages import load_languages
+    from kiosk.ui import theme
+    from kiosk.ui.session import Session
+    from kiosk.ui.window import MainWindow, apply_language_font
+
+    languages = load_languages()
+    dirs = list(options.lesson_dirs or [config.builtin_lessons_dir()])
+    dirs.extend(_bundle_dirs(options.data_dir, store))
+    curriculum = load_curriculum(dirs, languages)
+    for problem in curriculum.problems:
+        log.warning("lesson not loaded: %s", problem)
+    if options.voice:
+        log.warning("voice mode is not available yet; starting in normal mode")
+    session = Session(store, curriculum, languages, options.language)
+    apply_language_font(app, tuple(session.language.fonts))
+    scale = theme.clamp_scale(session.setting(theme.SCALE_SETTING, 1.0))
+    app.setStyleSheet(theme.stylesheet(scale))  # before the widgets exist: polished once
+
+    window = MainWindow(session, narrator=None)
+    if options.windowed:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+    else:
+        window.showFullScreen()
+    window.start()
+    window.activateWindow()
+    probe = None
+    if options.exit_when_ready:
+        from kiosk.ui.ready import ReadyProbe
+
+        probe = ReadyProbe(window, started, timeout_ms=READY_TIMEOUT_MS)
+    else:
+        from PySide6.QtCore import QTimer
+
+        # Once the home screen is up, build the player so the first lesson opens at once.
+        QTimer.singleShot(WARM_UP_DELAY_MS, window.warm_up)
+    code = app.exec()
+    if probe is not None:
+        code = probe.exit_code
+    window.close()
+    return code

@@ -1,0 +1,63 @@
+"""`--exit-when-ready`: decide when the home screen is really usable, report it, and quit.
+
+"Ready" means the window is shown, the home screen has been painted, and its first lesson
+tile (or the "continue" tile) has the keyboard focus, so a learner pressing Enter would open
+a lesson. The probe watches for the first paint of that tile, then checks focus on the next
+turn of the event loop, prints `ready in N ms` (N counted from the process start) and ends
+the event loop with 0. If that never happens it says why on stderr and exits 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+log = logging.getLogger(__name__)
+
+
+class ReadyProbe(QObject):
+    def __init__(self, window, started: float, timeout_ms: int = 20_000) -> None:
+        super().__init__(window)
+        self.window = window
+        self.started = started
+        self.exit_code = 1
+        self.target: QWidget = window.home.first_tile() or window.home.language_button
+        self.painted = False
+        self.target.installEventFilter(self)
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(self._give_up)
+        self._deadline.start(timeout_ms)
+        if self.target.isVisible():
+            self.target.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self.target and event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, self._check)
+        return False
+
+    def _check(self) -> None:
+        if self.target.isVisible() and QApplication.focusWidget() is self.target:
+            elapsed = round((time.perf_counter() - self.started) * 1000)
+            print(f"ready in {elapsed} ms", flush=True)
+            self.exit_code = 0
+            QApplication.instance().exit(0)
+            return
+        # Focus arrives with window activation, which may come a moment after the paint.
+        self.window.activateWindow()
+        QTimer.singleShot(10, self._check)
+
+    def _give_up(self) -> None:
+        focus = QApplication.focusWidget()
+        print(
+            f"kiosk: home screen not ready (painted={self.painted}, focus={focus!r})",
+            file=sys.stderr,
+        )
+        log.error("home screen never became ready")
+        self.exit_code = 1
+        QApplication.instance().exit(1)

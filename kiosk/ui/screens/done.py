@@ -1,0 +1,122 @@
+"""The completion screen: congratulations, the lesson's title and the day it was finished.
+
+It is a calm page with one big button back to the lessons (Enter does the same, DESIGN §8)
+and a second one to go through the lesson again. The date is formatted for the learner's
+language by kiosk.i18n.format_date (Babel: Vietnamese or Khmer, others like Vietnamese).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.i18n import _, format_date
+from kiosk.ui.narration import Narrator, speak_safely, stop_safely
+from kiosk.ui.screens.base import Header, Screen
+from kiosk.ui.session import Session
+from kiosk.ui.widgets import FocusScrollArea, TextBlock, activate_focused, big_button, describe
+
+log = logging.getLogger(__name__)
+
+
+class DoneScreen(Screen):
+    home_requested = Signal()
+    again_requested = Signal(str)  # lesson id
+
+    def __init__(
+        self, session: Session, narrator: Narrator | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.narrator = narrator
+        self.lesson_id: str | None = None
+        self.cheer = TextBlock("title")
+        self.cheer.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lesson_title = TextBlock("heading")
+        self.lesson_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.when = TextBlock()
+        self.when.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.home_button = big_button("", "", role="primary")
+        self.again_button = big_button("", "")
+        self.home_button.clicked.connect(self.home_requested)
+        self.again_button.clicked.connect(self._again)
+        # The buttons sit where Back and Next sit in the player; the text scrolls at 200 %.
+        buttons = QHBoxLayout()
+        buttons.setSpacing(24)
+        buttons.addWidget(self.again_button, 1)
+        buttons.addStretch(1)
+        buttons.addWidget(self.home_button, 1)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(24, 24, 24, 24)
+        column.setSpacing(24)
+        column.addStretch(1)
+        for block in (self.cheer, self.lesson_title, self.when):
+            column.addWidget(block)
+        column.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 16)
+        layout.setSpacing(12)
+        layout.addWidget(FocusScrollArea(body), 1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def enter(self, **args: object) -> None:
+        self.lesson_id = str(args["lesson_id"])
+        self.retranslate()
+        self.home_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        speak_safely(
+            self.narrator,
+            f"{self.cheer.plain()} {self.lesson_title.plain()}",
+            self.session.language.code,
+        )
+
+    def leave(self) -> None:
+        stop_safely(self.narrator)
+
+    def interrupt(self) -> None:
+        stop_safely(self.narrator)
+
+    def header(self) -> Header:
+        return Header(title=_("Lesson finished"))
+
+    def retranslate(self) -> None:
+        # Translators: big congratulation on the completion screen.
+        self.cheer.set_plain(_("Well done! You finished the lesson."), align="center")
+        lesson = self.session.lesson(self.lesson_id) if self.lesson_id else None
+        if lesson is not None:
+            self.lesson_title.set_plain(self.session.pick(lesson.title).text, align="center")
+            # Translators: date line on the completion screen, e.g. "Finished on 5 May 2026".
+            self.when.set_plain(
+                _("Finished on {date}").format(date=format_date(self.session.completed_on(lesson))),
+                align="center",
+            )
+        self.home_button.setText(_("Lessons") + " ▶")
+        describe(self.home_button, _("Back to the lessons"), _("Press Enter to choose a lesson"))
+        self.again_button.setText("↻ " + _("Do it again"))
+        describe(self.again_button, _("Do it again"), _("Go through this lesson once more"))
+
+    def _again(self) -> None:
+        if self.lesson_id:
+            self.again_requested.emit(self.lesson_id)
+
+    def handle_key(self, event: QKeyEvent) -> bool:
+        key = Qt.Key(event.key())
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.focusWidget() is self.again_button:
+                return activate_focused()
+            self.home_requested.emit()
+            return True
+        if key == Qt.Key.Key_Escape:
+            self.home_requested.emit()
+            return True
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            other = (
+                self.again_button if self.focusWidget() is self.home_button else self.home_button
+            )
+            other.setFocus(Qt.FocusReason.OtherFocusReason)
+            return True
+        return False

@@ -1,0 +1,197 @@
+"""The learner's session: the one service screens talk to instead of the store and the files.
+
+It holds the curriculum, the language table, the current learner card and the current
+language, and turns screen actions into store calls (start a lesson, move between steps,
+finish a step durably, record a quiz answer, remember settings). Screens never see SQL or
+paths; they ask the session for text in the learner's language (`pick`) and for progress.
+Switching the language also switches the UI catalog (kiosk.i18n) and remembers the choice on
+the learner card. No Qt here: the session is plain Python so it is easy to test and reuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from kiosk import i18n
+from kiosk.content.model import Lesson, LocalizedText, Picked, Step
+
+if TYPE_CHECKING:
+    from kiosk.content.catalog import Curriculum
+    from kiosk.content.languages import Language, LanguageTable
+    from kiosk.store import Learner, LessonProgress, Store
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_SETTING = "ui.language"
+LEARNER_SETTING = "ui.learner"
+
+
+class Session:
+    """Current learner, language and curriculum, plus the store calls the screens need."""
+
+    def __init__(
+        self,
+        store: Store,
+        curriculum: Curriculum,
+        languages: LanguageTable,
+        language: str | None = None,
+    ) -> None:
+        self.store = store
+        self.curriculum = curriculum
+        self.languages = languages
+        self.learner: Learner = self._initial_learner()
+        stored = getattr(self.learner, "language", None) or store.get_setting(
+            LANGUAGE_SETTING, "vi"
+        )
+        self.language: Language = self._language_or_default(language or stored)
+        self._apply_ui_language()
+
+    # -- learner cards ---------------------------------------------------------------------
+
+    def _initial_learner(self) -> Learner:
+        # The kiosk is shared: it starts on the guest card unless a technician set another.
+        wanted = self.store.get_setting(LEARNER_SETTING, None)
+        if wanted:
+            try:
+                found = self.store.get_learner(wanted)
+            except Exception:  # an unknown or removed card: fall back to the guest
+                log.warning("remembered learner %r not found; using the guest card", wanted)
+                found = None
+            if found is not None:
+                return found
+        return self.store.guest()
+
+    def learners(self) -> list[Learner]:
+        """Every named card, the guest first."""
+        guest = self.store.guest()
+        others = [x for x in self.store.learners() if not x.is_guest]
+        return [guest, *others]
+
+    def is_guest(self, learner: Learner | None = None) -> bool:
+        return bool((learner or self.learner).is_guest)
+
+    def choose_learner(self, learner_id: str) -> Learner:
+        learner = self.store.get_learner(learner_id)
+        self.learner = learner
+        lang = getattr(learner, "language", None)
+        if lang and self.languages.find(lang):
+            self.language = self.languages.get(lang)
+            self._apply_ui_language()
+        return learner
+
+    def add_learner(self, name: str) -> Learner:
+        """Create a named card in the current language and make it current."""
+        clean = " ".join(name.split())
+        learner = self.store.create_learner(clean, self.language.code)
+        self.learner = learner
+        return learner
+
+    # -- language --------------------------------------------------------------------------
+
+    def _language_or_default(self, code: str | None) -> Language:
+        found = self.languages.find(code) if code else None
+        if found is None:
+            if code:
+                log.warning("unknown language %r; using Vietnamese", code)
+            found = self.languages.get("vi")
+        return found
+
+    def _apply_ui_language(self) -> None:
+        i18n.set_language(self.language.code, babel_locale=self.language.babel)
+
+    def set_language(self, code: str) -> Language:
+        self.language = self._language_or_default(code)
+        self._apply_ui_language()
+        self.store.set_learner_language(self.learner.id, self.language.code)
+        self.store.set_setting(LANGUAGE_SETTING, self.language.code)
+        return self.language
+
+    def pick(self, text: LocalizedText | None) -> Picked:
+        """Lesson text in the current language, walking its fallback chain to Vietnamese."""
+        if text is None:
+            return Picked(text="", lang=self.language.code, fallback=False)
+        return text.pick(self.language.code, tuple(self.language.fallback))
+
+    def fonts_for(self, lang: str) -> tuple[str, ...]:
+        found = self.languages.find(lang)
+        return tuple(found.fonts) if found else ()
+
+    # -- lessons and progress --------------------------------------------------------------
+
+    @property
+    def lessons(self) -> Sequence[Lesson]:
+        return self.curriculum.lessons
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return self.curriculum.get(lesson_id)
+
+    def progress(self) -> dict[str, LessonProgress]:
+        return self.store.lesson_progress(self.learner.id)
+
+    def continue_lesson(self) -> tuple[Lesson, LessonProgress] | None:
+        """The lesson to offer as "continue": begun, not finished (first in curriculum order)."""
+        progress = self.progress()
+        for lesson in self.lessons:
+            state = progress.get(lesson.id)
+            if state and not state.completed and (state.steps_done > 0 or state.current_step > 0):
+                return lesson, state
+        return None
+
+    def open_lesson(self, lesson: Lesson, restart: bool = False) -> tuple[int, bool]:
+        """Begin or resume `lesson`: (step index to show, whether it was finished before).
+
+        A finished lesson opens at its first step again (a learner reopening it wants to
+        review it); an unfinished one at the step the store remembers.
+        """
+        state = self.progress().get(lesson.id)
+        finished = bool(state and state.completed)
+        self.store.start_lesson(self.learner.id, lesson.id, lesson.version, len(lesson.steps))
+        if restart or finished:
+            self.move_to(lesson, 0)
+            return 0, finished
+        index = self.store.resume_step(self.learner.id, lesson.id)
+        return max(0, min(len(lesson.steps) - 1, int(index))), finished
+
+    def move_to(self, lesson: Lesson, index: int) -> None:
+        self.store.set_position(self.learner.id, lesson.id, index)
+
+    def complete_step(self, lesson: Lesson, index: int) -> LessonProgress:
+        """Record the step as finished, durably, before the caller shows the next one."""
+        step = lesson.steps[index]
+        return self.store.complete_step(
+            self.learner.id, lesson.id, lesson.version, step.id, index, len(lesson.steps)
+        )
+
+    def record_answer(self, lesson: Lesson, step: Step, choice_id: str) -> bool:
+        choice = next(c for c in step.choices if c.id == choice_id)
+        return self.store.record_answer(
+            self.learner.id, lesson.id, step.id, choice_id, choice.correct
+        )
+
+    def completed_on(self, lesson: Lesson) -> dt.date:
+        """The day the current learner finished `lesson` (today when the store has no date)."""
+        state = self.progress().get(lesson.id)
+        value = getattr(state, "completed_at", None)
+        if isinstance(value, dt.datetime):
+            return value.astimezone().date() if value.tzinfo else value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str) and value:
+            try:
+                parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                log.warning("unreadable completion date %r", value)
+            else:
+                return parsed.astimezone().date() if parsed.tzinfo else parsed.date()
+        return dt.date.today()
+
+    # -- settings --------------------------------------------------------------------------
+
+    def setting(self, key: str, default: object = None) -> object:
+        return self.store.get_setting(key, default)
+
+    def set_setting(self, key: str, value: object) -> None:
+        self.store.set_setting(key, value)

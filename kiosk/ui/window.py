@@ -1,0 +1,273 @@
+"""The main window: the top bar, the screens, and the one place where keys are dispatched.
+
+The top bar is on every screen: the where-am-I line of the current screen (with notes such as
+"not yet translated"), a Home button while a lesson plays, and the text-size button (also F2,
+Ctrl++ and Ctrl+-), so larger text is always one press away. Below it a stack holds the
+home, player and completion screens, moved between by the navigator. An application event
+filter sends every key press in this window first to the current screen's `handle_key`
+(the keyboard contract of DESIGN §8 lives in the screens) and stops narration on any key or
+click. Language switches re-font and retranslate everything here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QHBoxLayout,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.i18n import _
+from kiosk.ui import theme
+from kiosk.ui.narration import Narrator
+from kiosk.ui.navigator import Navigator, State
+from kiosk.ui.screens.base import Screen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.session import Session
+from kiosk.ui.widgets import TextBlock, big_button, describe, set_role
+
+if TYPE_CHECKING:
+    from kiosk.ui.screens.done import DoneScreen
+    from kiosk.ui.screens.player import PlayerScreen
+
+log = logging.getLogger(__name__)
+
+# Every bundled script, after the language's own fonts: mixed text never shows empty boxes.
+FALLBACK_FAMILIES = ["Noto Sans", "Noto Sans Khmer", "Noto Sans Tai Viet", "Noto Sans Cham"]
+ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def apply_language_font(app: QApplication, fonts: tuple[str, ...] | list[str]) -> None:
+    font = QFont(app.font())
+    families = [*fonts, *(f for f in FALLBACK_FAMILIES if f not in fonts)]
+    font.setFamilies(families)
+    app.setFont(font)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, narrator: Narrator | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.narrator = narrator
+        self.scale = theme.clamp_scale(session.setting(theme.SCALE_SETTING, 1.0))
+        self.setWindowTitle(_("Digital literacy for all"))
+
+        self.bar = QWidget()
+        set_role(self.bar, "bar")
+        self.bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.where = TextBlock("where")
+        self.notes = QHBoxLayout()
+        self.notes.setSpacing(8)
+        self.home_button = big_button("", "", role="bar")
+        self.size_button = big_button("", "", role="bar")
+        self.home_button.clicked.connect(self.go_home)
+        self.size_button.clicked.connect(self.cycle_text_size)
+        text_column = QVBoxLayout()
+        text_column.setSpacing(4)
+        text_column.addWidget(self.where)
+        text_column.addLayout(self.notes)
+        bar_layout = QHBoxLayout(self.bar)
+        bar_layout.setContentsMargins(24, 8, 16, 8)
+        bar_layout.setSpacing(16)
+        bar_layout.addLayout(text_column, 1)
+        bar_layout.addWidget(self.home_button)
+        bar_layout.addWidget(self.size_button)
+
+        self.stack = QStackedWidget()
+        self.navigator = Navigator(
+            self.stack,
+            {
+                State.HOME: lambda: HomeScreen(session),
+                State.PLAYER: self._make_player,
+                State.DONE: self._make_done,
+            },
+        )
+        self.navigator.created.connect(self._wire)
+        self.navigator.moved.connect(lambda _state: self.update_header())
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.retranslate()
+        self.set_text_scale(self.scale, remember=False)
+
+    def start(self) -> None:
+        """Show the home screen and start listening to keys and clicks."""
+        self.navigator.start()
+        app = QApplication.instance()
+        if app is not None:
+            # Installed only now: building the screens sends thousands of events it need not see.
+            app.installEventFilter(self)
+
+    def warm_up(self) -> None:
+        """Build the other screens while the learner reads the home screen (first open is fast)."""
+        self.navigator.screen(State.PLAYER)
+        self.navigator.screen(State.DONE)
+
+    def _make_player(self) -> Screen:
+        # Imported on first use: the home screen does not need the player's modules.
+        from kiosk.ui.screens.player import PlayerScreen
+
+        return PlayerScreen(self.session, self.narrator)
+
+    def _make_done(self) -> Screen:
+        from kiosk.ui.screens.done import DoneScreen
+
+        return DoneScreen(self.session, self.narrator)
+
+    @property
+    def home(self) -> HomeScreen:
+        return self.navigator.screen(State.HOME)  # type: ignore[return-value]
+
+    @property
+    def player(self) -> PlayerScreen:
+        return self.navigator.screen(State.PLAYER)  # type: ignore[return-value]
+
+    @property
+    def done(self) -> DoneScreen:
+        return self.navigator.screen(State.DONE)  # type: ignore[return-value]
+
+    def _wire(self, state: str, screen: Screen) -> None:
+        screen.header_changed.connect(self.update_header)
+        screen.apply_scale(self.scale)
+        if state == State.HOME.value:
+            screen.lesson_chosen.connect(lambda lid: self.navigator.go(State.PLAYER, lesson_id=lid))
+            screen.language_chosen.connect(self.set_language)
+        elif state == State.PLAYER.value:
+            screen.home_requested.connect(self.go_home)
+            screen.finished.connect(lambda lid: self.navigator.go(State.DONE, lesson_id=lid))
+        elif state == State.DONE.value:
+            screen.home_requested.connect(self.go_home)
+            screen.again_requested.connect(
+                lambda lid: self.navigator.go(State.PLAYER, lesson_id=lid, restart=True)
+            )
+
+    # -- top bar ---------------------------------------------------------------------------
+
+    def update_header(self) -> None:
+        screen = self.navigator.current
+        header = screen.header() if screen is not None else None
+        title = header.title if header and header.title else _("Digital literacy for all")
+        self.where.set_plain(title)
+        # Translators: accessible description of the where-am-I line.
+        describe(self.where, title, _("Where you are"))
+        while self.notes.count():
+            item = self.notes.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        for note in header.notes if header else ():
+            label = TextBlock("note")
+            label.set_plain(note)
+            self.notes.addWidget(label, 0, Qt.AlignmentFlag.AlignLeft)
+            label.show()
+        self.notes.addStretch(1)
+        self.home_button.setVisible(bool(header and header.home_button))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Digital literacy for all"))
+        self.home_button.setText("⌂ " + _("Lessons"))
+        describe(self.home_button, _("Back to the lessons"), _("Your progress is kept (Escape)"))
+        self._label_size_button()
+        for screen in self.navigator.built:
+            screen.retranslate()
+        self.update_header()
+
+    def _label_size_button(self) -> None:
+        percent = round(self.scale * 100)
+        # Translators: the text-size button; the number is the current size, e.g. "150%".
+        self.size_button.setText(_("Text size") + f" {percent}%")
+        describe(
+            self.size_button,
+            _("Text size") + f" {percent}%",
+            _("Make the text larger or smaller (F2, Ctrl and plus, Ctrl and minus)"),
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def go_home(self) -> None:
+        if self.navigator.state is not State.HOME:
+            self.navigator.go(State.HOME)
+
+    def set_language(self, code: str) -> None:
+        language = self.session.set_language(code)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_language_font(app, tuple(language.fonts))
+        self.retranslate()
+
+    def set_text_scale(self, scale: float, remember: bool = True) -> None:
+        self.scale = theme.clamp_scale(scale)
+        app = QApplication.instance()
+        sheet = theme.stylesheet(self.scale)
+        # Re-polishing every widget is the costly part: skip it when nothing changed.
+        if isinstance(app, QApplication) and app.styleSheet() != sheet:
+            app.setStyleSheet(sheet)
+        for screen in self.navigator.built:
+            screen.apply_scale(self.scale)
+        self._label_size_button()
+        if remember:
+            self.session.set_setting(theme.SCALE_SETTING, self.scale)
+
+    def cycle_text_size(self) -> None:
+        self.set_text_scale(theme.cycle_scale(self.scale))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        screen = self.navigator.current
+        if screen is not None:
+            screen.leave()  # stops narration; progress is already on disk
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        super().closeEvent(event)
+
+    # -- keys and clicks -------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        kind = event.type()
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self:
+            return False
+        screen = self.navigator.current
+        if screen is None:
+            return False
+        screen.interrupt()
+        if kind == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            return self._key(event, screen)
+        return False
+
+    def _key(self, event: QKeyEvent, screen) -> bool:
+        key, mods = Qt.Key(event.key()), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if key == Qt.Key.Key_F2:
+            self.cycle_text_size()
+            return True
+        if ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.set_text_scale(theme.next_scale(self.scale, +1))
+            return True
+        if ctrl and key == Qt.Key.Key_Minus:
+            self.set_text_scale(theme.next_scale(self.scale, -1))
+            return True
+        # A held key must not race through steps: unsteady hands often rest on a key.
+        if event.isAutoRepeat() and self.navigator.state is not State.HOME:
+            return True
+        focused = QApplication.focusWidget()
+        if key in ENTER and isinstance(focused, QAbstractButton) and self.bar.isAncestorOf(focused):
+            focused.click()
+            return True
+        return screen.handle_key(event)
