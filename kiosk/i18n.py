@@ -8,6 +8,8 @@ home screen), so `_` always reads the current catalog instead of being bound onc
 
 Dates and numbers are formatted with Babel, which has locale data for `vi` and `km` only;
 the other languages of lessons/languages.yaml format like Vietnamese (their `babel` field).
+Babel is imported on the first date or number formatted, not at start-up: the home screen
+shows neither, and the import costs tens of milliseconds of the start-up budget (DESIGN §10).
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ import datetime as dt
 import gettext
 import logging
 from pathlib import Path
-
-from babel import Locale, UnknownLocaleError
-from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
-from babel.numbers import format_decimal
+from typing import TYPE_CHECKING
 
 from kiosk import config
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +32,13 @@ DEFAULT_LANGUAGE = "vi"
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
-_babel_locale = Locale.parse(DEFAULT_LANGUAGE)
+_babel_name = DEFAULT_LANGUAGE  # the Babel locale asked for; parsed when first needed
+_babel_locale: Locale | None = None
 
 
 def set_language(code: str, babel_locale: str | None = None, locales: Path | None = None) -> None:
     """Make `code` the UI language; missing messages fall back to Vietnamese, then English ids."""
-    global _translations, _language, _babel_locale
+    global _translations, _language, _babel_name, _babel_locale
     folder = locales or config.locales_dir()
     chain = [code] if code == DEFAULT_LANGUAGE else [code, DEFAULT_LANGUAGE]
     translations: gettext.NullTranslations = gettext.NullTranslations()
@@ -52,10 +54,21 @@ def set_language(code: str, babel_locale: str | None = None, locales: Path | Non
         translations = found
     _translations = translations
     _language = code
-    try:
-        _babel_locale = Locale.parse(babel_locale or code)
-    except (UnknownLocaleError, ValueError):
-        _babel_locale = Locale.parse(DEFAULT_LANGUAGE)
+    _babel_name = babel_locale or code
+    _babel_locale = None
+
+
+def _locale() -> Locale:
+    """The Babel locale of the current language; an unknown one formats like Vietnamese."""
+    global _babel_locale
+    if _babel_locale is None:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            _babel_locale = Locale.parse(_babel_name)
+        except (UnknownLocaleError, ValueError):
+            _babel_locale = Locale.parse(DEFAULT_LANGUAGE)
+    return _babel_locale
 
 
 def language() -> str:
@@ -76,15 +89,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def format_number(value: float) -> str:
-    return format_decimal(value, locale=_babel_locale)
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=_locale())
 
 
 def format_date(value: dt.date) -> str:
-    return _babel_format_date(value, format="long", locale=_babel_locale)
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format="long", locale=_locale())
 
 
 def format_datetime(value: dt.datetime) -> str:
-    return _babel_format_datetime(value, format="medium", locale=_babel_locale)
+    from babel.dates import format_datetime as babel_format_datetime
+
+    return babel_format_datetime(value, format="medium", locale=_locale())
 
 
 set_language(DEFAULT_LANGUAGE)

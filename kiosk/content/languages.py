@@ -5,6 +5,8 @@ script (which decides fonts and search folding), the gettext plural rule, the es
 if any, the Babel locale used for dates and numbers, and the fallback chain tried before
 Vietnamese. `load_languages()` parses and checks the file once per path and returns a
 `LanguageTable`; a malformed file raises `LanguagesError` with a plain-language reason.
+Given a content cache file (`kiosk.content.cache`), an unchanged table is read from it instead,
+which spares the kiosk's start-up the import of PyYAML.
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from kiosk import config
 from kiosk.content.model import SOURCE_LANGUAGE
@@ -34,6 +34,8 @@ class LanguagesError(Exception):
 
 @dataclass(frozen=True)
 class Language:
+    """One row of the languages table."""
+
     code: str  # ISO 639-3 / BCP-47, e.g. "vi", "tyz", "km"
     name: str  # its own name, shown on the language picker
     name_vi: str  # its Vietnamese name, spoken when no voice exists for the language
@@ -47,12 +49,16 @@ class Language:
 
 @dataclass(frozen=True)
 class Topic:
+    """A skill area lessons belong to (reports and the home screen order by it)."""
+
     id: str
     name_vi: str
 
 
 @dataclass(frozen=True)
 class LanguageTable:
+    """Every language and topic of the table, in file order."""
+
     languages: tuple[Language, ...]  # in file order (the picker shows them in this order)
     topics: tuple[Topic, ...]  # in file order (the home screen and reports sort by it)
     _by_code: dict[str, Language] = field(init=False, repr=False, compare=False)
@@ -171,8 +177,9 @@ def parse_languages(data: Any, source: str = "languages.yaml") -> LanguageTable:
     return LanguageTable(languages=languages, topics=topics)
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path) -> LanguageTable:
+def _read_table(path: Path) -> LanguageTable:
+    import yaml  # here, not at the top: a start-up served by the content cache never needs it
+
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -191,6 +198,33 @@ def _load_cached(path: Path) -> LanguageTable:
     return table
 
 
-def load_languages(path: Path | None = None) -> LanguageTable:
-    """The table in `path` (default: the built-in `lessons/languages.yaml`), parsed once."""
-    return _load_cached(Path(path or config.languages_file()).resolve())
+_load_cached = lru_cache(maxsize=8)(_read_table)
+
+
+def load_languages(path: Path | None = None, *, cache: Path | None = None) -> LanguageTable:
+    """The table in `path` (default: the built-in `lessons/languages.yaml`), parsed once.
+
+    `cache` is the content cache file (`kiosk.content.cache.cache_path(data_dir)`): an
+    unchanged table comes from there, a changed one is parsed and checked again and stored.
+    """
+    source = Path(path or config.languages_file()).resolve()
+    if cache is None:
+        return _load_cached(source)
+    from kiosk.content.cache import ContentCache
+
+    try:
+        store = ContentCache(cache)
+        table = store.languages(source)
+        ticket = store.languages_ticket(source) if table is None else None
+    except Exception:  # the cache only saves time: never let it stop the kiosk
+        log.exception("content cache %s unusable; reading the languages table", cache)
+        return _load_cached(source)
+    if table is not None:
+        return table
+    table = _read_table(source)  # not the per-process memo: it may predate an edit
+    try:
+        store.put_languages(source, table, ticket)
+        store.save()
+    except Exception:
+        log.exception("content cache %s not updated", cache)
+    return table

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path, PurePosixPath
 
 from kiosk.content.languages import LanguageTable
-from kiosk.content.model import Lesson, Problem, Rect
+from kiosk.content.model import LESSON_FILE, Lesson, Problem, Rect
 from kiosk.content.text import nfc
 from kiosk.content.validator import AssetError, ImageInfo, check_lesson
 from kiosk.content.yamlsource import read_yaml
@@ -26,7 +26,8 @@ from kiosk.i18n import _
 
 log = logging.getLogger(__name__)
 
-LESSON_FILE = "lesson.yaml"
+__all__ = ["LESSON_FILE", "FolderFiles", "load_lesson", "png_box", "svg_box"]
+
 IMAGE_EXTENSIONS = (".svg", ".png")
 AUDIO_EXTENSIONS = (".ogg", ".mp3", ".wav")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -16,9 +16,12 @@ from enum import StrEnum
 from pathlib import Path
 
 SOURCE_LANGUAGE = "vi"
+LESSON_FILE = "lesson.yaml"  # the file that makes a folder a lesson folder
 
 
 class StepKind(StrEnum):
+    """What a step asks of the learner: read, press a hotspot, answer, or review."""
+
     EXPLAIN = "explain"
     PRACTICE = "practice"
     QUIZ = "quiz"
@@ -87,6 +90,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class Step:
+    """One screen of a lesson; which fields are filled depends on its `kind`."""
+
     id: str
     kind: StepKind
     text: LocalizedText
@@ -107,6 +112,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Lesson:
+    """A loaded lesson that passed every rule of lessons/FORMAT.md."""
+
     id: str
     version: int
     topic: str  # skill area id from lessons/topics in languages.yaml (for reports)

@@ -5,23 +5,31 @@ points at the active version folder under the data folder. `record_bundle` is a
 compare-and-swap: it writes the new version only if the row still holds the version the
 installer saw when it started, so two installs racing each other, or a replayed older
 bundle, can never move a bundle backwards.
+Reads are plain SQL (the kiosk lists its bundles at every start); the write uses sqlite-utils'
+upsert, loaded only when a bundle is recorded.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
-from kiosk.store.db import now_iso, write_transaction
+from kiosk.store.db import as_database, now_iso, write_transaction
 
 log = logging.getLogger(__name__)
 
 
+_COLUMNS = ("id", "version", "path", "lessons", "titles", "languages", "publisher_key",
+            "publisher", "manifest_sha256", "created", "installed")
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM bundles"
+
+
 @dataclass(frozen=True)
 class InstalledBundle:
+    """The active version of one installed bundle, as its row records it."""
+
     id: str
     version: int
     path: str  # relative to the data folder, POSIX form
@@ -44,16 +52,17 @@ def _from_row(row: dict) -> InstalledBundle:
         created=row["created"] or "", installed=row["installed"])
 
 
-def installed_bundles(db: Database) -> list[InstalledBundle]:
-    return [_from_row(row) for row in db["bundles"].rows_where(order_by="id")]
+def installed_bundles(db: sqlite3.Connection) -> list[InstalledBundle]:
+    rows = db.execute(f"{_SELECT} ORDER BY id").fetchall()
+    return [_from_row(dict(zip(_COLUMNS, row, strict=True))) for row in rows]
 
 
-def installed_bundle(db: Database, bundle_id: str) -> InstalledBundle | None:
-    rows = list(db["bundles"].rows_where("id = ?", [bundle_id]))
-    return _from_row(rows[0]) if rows else None
+def installed_bundle(db: sqlite3.Connection, bundle_id: str) -> InstalledBundle | None:
+    row = db.execute(f"{_SELECT} WHERE id = ?", (bundle_id,)).fetchone()
+    return _from_row(dict(zip(_COLUMNS, row, strict=True))) if row else None
 
 
-def record_bundle(db: Database, bundle: InstalledBundle, replaces: int | None) -> bool:
+def record_bundle(db: sqlite3.Connection, bundle: InstalledBundle, replaces: int | None) -> bool:
     """Make `bundle` the active version if the current one is still `replaces` (None: none).
 
     Returns False, changing nothing, when another version got there first.
@@ -64,7 +73,7 @@ def record_bundle(db: Database, bundle: InstalledBundle, replaces: int | None) -
             log.warning("bundle %s: expected version %s, found %s", bundle.id, replaces,
                         current.version if current else None)
             return False
-        db["bundles"].upsert({
+        as_database(db)["bundles"].upsert({
             "id": bundle.id, "version": bundle.version, "path": bundle.path,
             "lessons": json.dumps(list(bundle.lessons), ensure_ascii=False),
             "titles": json.dumps(bundle.titles, ensure_ascii=False, sort_keys=True),
@@ -76,7 +85,7 @@ def record_bundle(db: Database, bundle: InstalledBundle, replaces: int | None) -
     return True
 
 
-def delete_bundle(db: Database, bundle_id: str) -> bool:
+def delete_bundle(db: sqlite3.Connection, bundle_id: str) -> bool:
     with write_transaction(db):
         cursor = db.execute("DELETE FROM bundles WHERE id = ?", [bundle_id])
         return cursor.rowcount > 0

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 import unicodedata
-import uuid
 from dataclasses import dataclass
 from typing import Any
-
-from sqlite_utils import Database
 
 from kiosk.i18n import _
 from kiosk.store.db import now_iso, write_transaction
@@ -30,8 +28,17 @@ EARLIEST_DECADE = 1900
 _COLUMNS = "id, name, is_guest, language, birth_decade, speech_rate, created"
 
 
+def _random_id() -> str:
+    # uuid is imported here: start-up only reads cards, and the module costs milliseconds.
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 @dataclass(frozen=True)
 class Learner:
+    """A learner card; `name` is None for the guest and never leaves the kiosk."""
+
     id: str
     name: str | None
     is_guest: bool
@@ -82,14 +89,14 @@ def clean_decade(decade: int | None) -> int | None:
     return decade
 
 
-def get_learner(db: Database, learner_id: str) -> Learner:
+def get_learner(db: sqlite3.Connection, learner_id: str) -> Learner:
     row = db.execute(f"SELECT {_COLUMNS} FROM learners WHERE id = ?", (learner_id,)).fetchone()
     if row is None:
         raise UnknownLearnerError(_("This learner card no longer exists."))
     return _learner(row)
 
 
-def guest(db: Database, language: str = "vi") -> Learner:
+def guest(db: sqlite3.Connection, language: str = "vi") -> Learner:
     """The kiosk's guest card, created the first time it is asked for."""
     row = db.execute(f"SELECT {_COLUMNS} FROM learners WHERE is_guest = 1").fetchone()
     if row is not None:
@@ -99,18 +106,18 @@ def guest(db: Database, language: str = "vi") -> Learner:
         db.execute(
             "INSERT OR IGNORE INTO learners (id, name, is_guest, language, created) "
             "VALUES (?, NULL, 1, ?, ?)",
-            (str(uuid.uuid4()), language, now_iso()),
+            (_random_id(), language, now_iso()),
         )
         row = db.execute(f"SELECT {_COLUMNS} FROM learners WHERE is_guest = 1").fetchone()
     return _learner(row)
 
 
 def create_learner(
-    db: Database, name: str, language: str = "vi", birth_decade: int | None = None
+    db: sqlite3.Connection, name: str, language: str = "vi", birth_decade: int | None = None
 ) -> Learner:
     """A new named card. Names may repeat: two villagers can share a name."""
     learner = Learner(
-        id=str(uuid.uuid4()),  # random, not UUIDv7: the id must not tell when a card was made
+        id=_random_id(),  # random, not UUIDv7: the id must not tell when a card was made
         name=clean_name(name),
         is_guest=False,
         language=clean_language(language),
@@ -155,24 +162,24 @@ def sort_key(name: str) -> tuple[str, str]:
     return "".join(primary), "".join(tones)
 
 
-def learners(db: Database) -> list[Learner]:
+def learners(db: sqlite3.Connection) -> list[Learner]:
     """All cards: the guest first, then named cards in alphabetical order."""
     rows = [_learner(row) for row in db.execute(f"SELECT {_COLUMNS} FROM learners")]
     return sorted(rows, key=lambda x: (not x.is_guest, sort_key(x.name or ""), x.created))
 
 
-def _update(db: Database, learner_id: str, column: str, value: Any) -> None:
+def _update(db: sqlite3.Connection, learner_id: str, column: str, value: Any) -> None:
     with write_transaction(db):
         cursor = db.execute(f"UPDATE learners SET {column} = ? WHERE id = ?", (value, learner_id))
         if cursor.rowcount == 0:
             raise UnknownLearnerError(_("This learner card no longer exists."))
 
 
-def set_language(db: Database, learner_id: str, language: str) -> None:
+def set_language(db: sqlite3.Connection, learner_id: str, language: str) -> None:
     _update(db, learner_id, "language", clean_language(language))
 
 
-def set_speech_rate(db: Database, learner_id: str, rate: int) -> None:
+def set_speech_rate(db: sqlite3.Connection, learner_id: str, rate: int) -> None:
     """Store the learner's speech rate as given; the speech package owns its range and clamping."""
     if isinstance(rate, bool) or not isinstance(rate, int):
         raise StoreError(_("A speech rate must be a whole number."))

@@ -7,6 +7,10 @@ refused with a plain message and left untouched (never downgraded). Before chang
 that already holds data, its integrity is checked and a copy is kept beside it
 (`kiosk.sqlite3.v<N>.bak`), so a failed upgrade can be undone by a technician.
 
+Each migration gets a sqlite-utils `Database`; sqlite-utils is imported only when a file
+really needs migrating, so opening an up-to-date file (every start but the first) costs just
+the `PRAGMA user_version` read.
+
 To change the schema, append a new function to `MIGRATIONS`; never edit a released one.
 """
 
@@ -16,16 +20,18 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from kiosk.i18n import _
-from kiosk.store.db import damaged_message, write_transaction
+from kiosk.store.db import as_database, connection, damaged_message, write_transaction
 from kiosk.store.errors import DamagedDatabaseError, SchemaTooNewError, StoreError
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 log = logging.getLogger(__name__)
 
-Migration = Callable[[Database], None]
+Migration = Callable[["Database"], None]
 
 
 def m001_learners_progress_settings_outbox(db: Database) -> None:
@@ -149,18 +155,18 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST_VERSION = len(MIGRATIONS)
 
 
-def schema_version(db: Database) -> int:
+def schema_version(db: sqlite3.Connection | Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _user_tables(db: Database) -> list[str]:
+def _user_tables(db: sqlite3.Connection | Database) -> list[str]:
     rows = db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
     return [row[0] for row in rows]
 
 
-def _backup(db: Database, path: Path, version: int) -> Path:
+def _backup(db: sqlite3.Connection | Database, path: Path, version: int) -> Path:
     """Check the file and copy it aside before an upgrade changes it."""
     result = db.execute("PRAGMA quick_check").fetchone()[0]
     if result != "ok":
@@ -169,14 +175,14 @@ def _backup(db: Database, path: Path, version: int) -> Path:
     target = path.with_name(f"{path.name}.v{version}.bak")
     backup_conn = sqlite3.connect(str(target))
     try:
-        db.conn.backup(backup_conn)
+        connection(db).backup(backup_conn)
     finally:
         backup_conn.close()
     log.info("backed up %s to %s before migrating", path, target)
     return target
 
 
-def migrate(db: Database, path: Path) -> int:
+def migrate(db: sqlite3.Connection | Database, path: Path) -> int:
     """Bring the file up to LATEST_VERSION; return the version it had before."""
     version = schema_version(db)
     if version > LATEST_VERSION:
@@ -193,14 +199,15 @@ def migrate(db: Database, path: Path) -> int:
         return version
     if version > 0:
         _backup(db, path, version)
+    database = as_database(db)
     for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
         try:
-            with write_transaction(db):
+            with write_transaction(database):
                 # Re-read under the write lock: another process may have migrated meanwhile.
-                if schema_version(db) >= number:
+                if schema_version(database) >= number:
                     continue
-                migration(db)
-                db.execute(f"PRAGMA user_version = {number}")
+                migration(database)
+                database.execute(f"PRAGMA user_version = {number}")
         except sqlite3.Error as error:
             log.exception("migration %s (%s) failed", number, migration.__name__)
             raise StoreError(

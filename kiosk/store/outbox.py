@@ -6,18 +6,19 @@ the kiosk kept. Each event has a UUIDv7 id (the hub stores by it, so retries and
 overlap), a `seq` that only grows on this kiosk, a type, a JSON payload with pseudonymous data
 only (random learner id, never a name), the UTC time it was created and, once the hub has it,
 the time it was acknowledged.
+`uuid6` is imported when the first event is made, not at start-up: it reads package metadata on
+import, which costs more than the rest of this module; `prepare` loads it ahead (when a lesson
+opens), so the first finished step does not pay for it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import uuid6
-from sqlite_utils import Database
 
 from kiosk.store.db import now_iso, write_transaction
 
@@ -35,6 +36,8 @@ _ACK_CHUNK = 500
 
 @dataclass(frozen=True)
 class OutboxEvent:
+    """One event for the hub, as stored; `acked` is None until the hub has it."""
+
     id: str
     seq: int
     type: str
@@ -43,9 +46,20 @@ class OutboxEvent:
     acked: str | None
 
 
-def add_event(db: Database, event_type: str, payload: Mapping[str, Any]) -> OutboxEvent:
+def prepare() -> None:
+    """Load the event-id generator now, so that the next `add_event` is quick."""
+    import uuid6  # noqa: F401  (imported for its side effect: the module is cached)
+
+
+def _new_id() -> str:
+    import uuid6
+
+    return str(uuid6.uuid7())
+
+
+def add_event(db: sqlite3.Connection, event_type: str, payload: Mapping[str, Any]) -> OutboxEvent:
     """Append an event; call inside the transaction that makes the change it describes."""
-    event_id = str(uuid6.uuid7())
+    event_id = _new_id()
     created = now_iso()
     body = json.dumps(dict(payload), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     cursor = db.execute(
@@ -61,7 +75,7 @@ def _event(row: Sequence[Any]) -> OutboxEvent:
     return OutboxEvent(event_id, seq, event_type, json.loads(payload), created, acked)
 
 
-def pending_events(db: Database, limit: int = 1000) -> list[OutboxEvent]:
+def pending_events(db: sqlite3.Connection, limit: int = 1000) -> list[OutboxEvent]:
     """The oldest unacknowledged events, in the order they happened."""
     rows = db.execute(
         "SELECT seq, id, type, payload, created, acked FROM outbox "
@@ -71,7 +85,7 @@ def pending_events(db: Database, limit: int = 1000) -> list[OutboxEvent]:
     return [_event(row) for row in rows]
 
 
-def ack_events(db: Database, ids: Sequence[str]) -> int:
+def ack_events(db: sqlite3.Connection, ids: Sequence[str]) -> int:
     """Mark events as received by the hub; return how many were newly acknowledged.
 
     Unknown and already acknowledged ids are ignored, so a receipt may be applied twice.
@@ -94,7 +108,7 @@ def ack_events(db: Database, ids: Sequence[str]) -> int:
     return changed
 
 
-def outbox_counts(db: Database) -> tuple[int, int]:
+def outbox_counts(db: sqlite3.Connection) -> tuple[int, int]:
     """(pending, acknowledged) event counts."""
     pending, total = db.execute(
         "SELECT count(*) FILTER (WHERE acked IS NULL), count(*) FROM outbox"

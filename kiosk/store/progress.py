@@ -11,10 +11,9 @@ finished lesson is reviewed), `completed` stays true once the lesson was finishe
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from typing import Any, NamedTuple
-
-from sqlite_utils import Database
 
 from kiosk.i18n import N_, _
 from kiosk.store import outbox
@@ -27,6 +26,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LessonProgress:
+    """Where one learner stands in one lesson (see the module docstring for the counts)."""
+
     lesson_id: str
     steps_done: int
     steps_total: int
@@ -58,7 +59,7 @@ def _whole(value: Any, what: str, minimum: int) -> int:
     return value
 
 
-def _facts(db: Database, learner_id: str) -> dict[str, Any]:
+def _facts(db: sqlite3.Connection, learner_id: str) -> dict[str, Any]:
     """The pseudonymous part of every event: never the learner's name."""
     learner = get_learner(db, learner_id)
     return {
@@ -68,7 +69,7 @@ def _facts(db: Database, learner_id: str) -> dict[str, Any]:
     }
 
 
-def _row(db: Database, learner_id: str, lesson_id: str) -> _Row | None:
+def _row(db: sqlite3.Connection, learner_id: str, lesson_id: str) -> _Row | None:
     found = db.execute(
         "SELECT lesson_version, steps_total, current_step, attempt, attempt_completed, "
         "completed_at FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?",
@@ -77,7 +78,9 @@ def _row(db: Database, learner_id: str, lesson_id: str) -> _Row | None:
     return _Row(*found) if found else None
 
 
-def _count_steps(db: Database, learner_id: str, lesson_id: str, attempt: int | None) -> int:
+def _count_steps(
+    db: sqlite3.Connection, learner_id: str, lesson_id: str, attempt: int | None
+) -> int:
     sql = "SELECT count(*) FROM step_progress WHERE learner_id = ? AND lesson_id = ?"
     params: list[Any] = [learner_id, lesson_id]
     if attempt is not None:
@@ -99,14 +102,14 @@ def _progress(lesson_id: str, row: _Row, steps_ever: int) -> LessonProgress:
     )
 
 
-def _read(db: Database, learner_id: str, lesson_id: str) -> LessonProgress:
+def _read(db: sqlite3.Connection, learner_id: str, lesson_id: str) -> LessonProgress:
     row = _row(db, learner_id, lesson_id)
     assert row is not None  # only called after a write that made the row
     return _progress(lesson_id, row, _count_steps(db, learner_id, lesson_id, None))
 
 
 def _start(
-    db: Database, facts: dict[str, Any], lesson_id: str, version: int, steps_total: int
+    db: sqlite3.Connection, facts: dict[str, Any], lesson_id: str, version: int, steps_total: int
 ) -> None:
     """Open attempt 1, or the next attempt of a finished lesson, with its lesson_started event."""
     learner_id = facts["learner_id"]
@@ -150,18 +153,20 @@ def _start(
 
 
 def start_lesson(
-    db: Database, learner_id: str, lesson_id: str, lesson_version: int, steps_total: int
+    db: sqlite3.Connection, learner_id: str, lesson_id: str, lesson_version: int, steps_total: int
 ) -> LessonProgress:
     _text(lesson_id, N_("lesson id"))
     _whole(lesson_version, N_("lesson version"), 0)
     _whole(steps_total, N_("number of steps"), 1)
+    # The learner is about to finish steps: load the event machinery now, not on the first one.
+    outbox.prepare()
     with write_transaction(db):
         _start(db, _facts(db, learner_id), lesson_id, lesson_version, steps_total)
         return _read(db, learner_id, lesson_id)
 
 
 def complete_step(
-    db: Database,
+    db: sqlite3.Connection,
     learner_id: str,
     lesson_id: str,
     lesson_version: int,
@@ -238,7 +243,7 @@ def complete_step(
         return _read(db, learner_id, lesson_id)
 
 
-def set_position(db: Database, learner_id: str, lesson_id: str, step_index: int) -> None:
+def set_position(db: sqlite3.Connection, learner_id: str, lesson_id: str, step_index: int) -> None:
     """Remember the step on screen, for resuming; a lesson never started is left alone."""
     _whole(step_index, N_("step number"), 0)
     with write_transaction(db):
@@ -251,7 +256,7 @@ def set_position(db: Database, learner_id: str, lesson_id: str, step_index: int)
         log.debug("set_position on unstarted lesson %s for %s ignored", lesson_id, learner_id)
 
 
-def resume_step(db: Database, learner_id: str, lesson_id: str) -> int:
+def resume_step(db: sqlite3.Connection, learner_id: str, lesson_id: str) -> int:
     """The step to open: the saved place, or 0 when never started or the attempt was finished."""
     row = _row(db, learner_id, lesson_id)
     if row is None or row.attempt_completed is not None:
@@ -259,7 +264,7 @@ def resume_step(db: Database, learner_id: str, lesson_id: str) -> int:
     return row.current_step
 
 
-def lesson_progress(db: Database, learner_id: str) -> dict[str, LessonProgress]:
+def lesson_progress(db: sqlite3.Connection, learner_id: str) -> dict[str, LessonProgress]:
     """Every lesson the learner has started, by lesson id (empty for an unknown learner)."""
     rows = db.execute(
         "SELECT lp.lesson_id, lp.lesson_version, lp.steps_total, lp.current_step, lp.attempt, "
@@ -272,7 +277,12 @@ def lesson_progress(db: Database, learner_id: str) -> dict[str, LessonProgress]:
 
 
 def record_answer(
-    db: Database, learner_id: str, lesson_id: str, step_id: str, choice_id: str, correct: bool
+    db: sqlite3.Connection,
+    learner_id: str,
+    lesson_id: str,
+    step_id: str,
+    choice_id: str,
+    correct: bool,
 ) -> bool:
     """Store a quiz answer and its event; True when it is the step's first answer this attempt."""
     _text(lesson_id, N_("lesson id"))
@@ -321,7 +331,7 @@ def record_answer(
     return first
 
 
-def report(db: Database) -> dict[str, Any]:
+def report(db: sqlite3.Connection) -> dict[str, Any]:
     """`kiosk progress --json`: every learner with the lessons they started (DESIGN §11)."""
     entries = []
     for learner in learners(db):

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from typing import Any
-
-from sqlite_utils import Database
 
 from kiosk.i18n import _
 from kiosk.store.db import now_iso, write_transaction
@@ -19,7 +18,7 @@ from kiosk.store.errors import StoreError
 log = logging.getLogger(__name__)
 
 
-def get_setting(db: Database, key: str, default: Any = None) -> Any:
+def get_setting(db: sqlite3.Connection, key: str, default: Any = None) -> Any:
     row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     if row is None:
         return default
@@ -31,7 +30,7 @@ def get_setting(db: Database, key: str, default: Any = None) -> Any:
         return default
 
 
-def set_setting(db: Database, key: str, value: Any) -> None:
+def set_setting(db: sqlite3.Connection, key: str, value: Any) -> None:
     if not isinstance(key, str) or not key:
         raise StoreError(_("A setting needs a name."))
     try:

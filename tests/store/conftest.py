@@ -1,4 +1,8 @@
-"""Fixtures for store tests: a real kiosk database file in tmp_path."""
+"""Fixtures for store tests: a real kiosk database file in tmp_path.
+
+Error messages are checked in English: the UI catalog is switched off for these tests (an
+empty locales folder), as in tests/content, so they pass with compiled catalogs too.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,16 @@ from typing import Any
 
 import pytest
 
+from kiosk import i18n
 from kiosk.store import Store, open_store
+
+
+@pytest.fixture(autouse=True)
+def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    previous = i18n.language()
+    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
+    yield
+    i18n.set_language(previous)
 
 
 @pytest.fixture
