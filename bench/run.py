@@ -1,4 +1,8 @@
-"""`make bench`: runs every benchmark of bench/ and prints one table (README keeps the latest)."""
+"""`make bench`: runs every benchmark of bench/ and prints one table (README keeps the latest).
+
+`KIOSK_BENCH_BUNDLE_MB` sets the size of the bundle the install benchmark packs (300 MB by
+default); `KIOSK_BENCH_TMP` the folder its temporary files go to.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bundle_install  # noqa: E402
+import next_step  # noqa: E402
 import startup  # noqa: E402
 from common import print_table  # noqa: E402
 
-BENCHMARKS = [startup]
+BENCHMARKS = [startup, next_step, bundle_install]
 
 
 def main() -> int:

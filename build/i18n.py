@@ -20,13 +20,31 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileParser, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 COMPLETE_LANGUAGES = ("vi",)  # a test fails when one of these misses a translation
+
+
+class _Catalog(Catalog):
+    """A catalog that keeps its Plural-Forms header for languages Babel does not know.
+
+    Babel writes Plural-Forms only when it has locale data (vi, km); without the header,
+    gettext falls back to English plurals (n != 1) for tyz, hmn and the other languages.
+    """
+
+    def _headers(self) -> list[tuple[str, str]]:
+        headers = Catalog.mime_headers.fget(self)  # type: ignore[attr-defined]
+        if self.locale is None and self._num_plurals is not None:
+            # Where Babel puts it for known locales: before MIME-Version.
+            at = next((i for i, (k, _v) in enumerate(headers) if k == "MIME-Version"), 0)
+            headers.insert(at, ("Plural-Forms", self.plural_forms))
+        return headers
+
+    mime_headers = property(_headers, Catalog.mime_headers.fset)  # type: ignore[attr-defined]
 
 
 def plural_rules() -> dict[str, str]:
@@ -62,8 +80,15 @@ def _po_files() -> dict[str, Path]:
 
 
 def _read(path: Path) -> Catalog:
+    catalog = _Catalog()
     with path.open("rb") as handle:
-        return read_po(handle)
+        PoFileParser(catalog, ignore_obsolete=False).parse(handle)
+    return catalog
+
+
+def _complete(message: object) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
 
 
 def _write_if_changed(path: Path, catalog: Catalog) -> bool:
@@ -115,6 +140,11 @@ def compile_all() -> None:
     for code, path in _po_files().items():
         catalog = _read(path)
         _with_plural_rule(catalog, code)
+        # Babel would fill an untranslated plural with the English msgid; leaving the message
+        # out lets gettext fall back to Vietnamese instead.
+        for message in list(catalog):
+            if message.id and not _complete(message):
+                catalog.delete(message.id, message.context)
         with (path.with_suffix(".mo")).open("wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)
 
@@ -125,7 +155,7 @@ def init(code: str, template: Catalog) -> None:
     path = LOCALES / code / "LC_MESSAGES" / "messages.po"
     if path.exists():
         raise SystemExit(f"i18n: {path} exists already")
-    catalog = Catalog(locale=None, project="kiosk", version="0.1", charset="utf-8")
+    catalog = _Catalog(locale=None, project="kiosk", version="0.1", charset="utf-8")
     catalog.update(template)
     catalog.mime_headers = [("Language", code)]
     _with_plural_rule(catalog, code)

@@ -62,6 +62,7 @@ class _Utterance:
     display: str
     requested: str
     options: tuple[Option, ...]
+    rate: int  # this utterance's rate (a slower repeat differs from the narrator's)
     option: int = 0
     segments: list[_Segment] = field(default_factory=list)
     current: int = -1
@@ -148,26 +149,37 @@ class Narrator(QObject):
         *,
         audio: Mapping[str, Path] | None = None,
         queue: bool = False,
+        rate: int | None = None,
     ) -> None:
         """Say `text` in `lang`, replacing what is being said (or after it, with queue=True).
 
         A plain string is the text in `lang` only; pass a LocalizedText to allow the fallback to
-        Vietnamese, and `audio` (lang -> file) to prefer recordings.
+        Vietnamese, and `audio` (lang -> file) to prefer recordings. `rate` overrides the
+        narrator's rate for this utterance only (a slower repeat), clamped like it.
         """
         localized = text if isinstance(text, LocalizedText) else LocalizedText({lang: text})
         options = plan_sources(localized, audio or {}, lang, self.languages)
-        utterance = _Utterance(options[-1].text, lang, options)
+        said_rate = self._rate if rate is None else clamp_rate(rate)
+        utterance = _Utterance(options[-1].text, lang, options, said_rate)
         if queue and self.is_speaking():
             self._queue.append(utterance)
             return
         self._interrupt(emit=False)
         self._begin(utterance)
 
-    def narrate(self, step: Step, lang: str, lesson: Lesson | None = None) -> None:
+    def narrate(
+        self,
+        step: Step,
+        lang: str,
+        lesson: Lesson | None = None,
+        *,
+        queue: bool = False,
+        rate: int | None = None,
+    ) -> None:
         """Say a step (its recording or its text) and render the next steps ahead."""
         if lesson is not None:
             self.set_lexicon(lesson.lexicon)
-        self.speak(step.text, lang, audio=step.audio)
+        self.speak(step.text, lang, audio=step.audio, queue=queue, rate=rate)
         if lesson is not None:
             index = next((i for i, s in enumerate(lesson.steps) if s.id == step.id), None)
             if index is not None:
@@ -248,7 +260,7 @@ class Narrator(QObject):
         if option.source is Source.NONE:
             self._say_nothing(utterance, option)
             return
-        utterance.segments = self._spoken_notice(option)
+        utterance.segments = self._spoken_notice(option, utterance.rate)
         if option.source is Source.RECORDED and option.audio is not None:
             done: Future = Future()
             done.set_result(option.audio)
@@ -259,18 +271,20 @@ class Narrator(QObject):
             utterance.spoken = speakable(option.text, self.lexicon)
             sentences = split_sentences(utterance.spoken)
             for sentence in sentences:
-                future = self.engine.submit(sentence, option.voice, self._rate)
+                future = self.engine.submit(sentence, option.voice, utterance.rate)
                 utterance.segments.append(_Segment(future, content=True))
             # Cache names are known before rendering, so the log can list every part now.
-            utterance.files = [self.engine.cache.path(self.engine.key(s, option.voice, self._rate))
-                               for s in sentences]
+            utterance.files = [
+                self.engine.cache.path(self.engine.key(s, option.voice, utterance.rate))
+                for s in sentences
+            ]
         if not any(s.content for s in utterance.segments):
             self._next_option(utterance, None)
             return
         utterance.current = -1
         self._advance(utterance)
 
-    def _spoken_notice(self, option: Option) -> list[_Segment]:
+    def _spoken_notice(self, option: Option, rate: int) -> list[_Segment]:
         """The fallback note, said once per (learner language, source, language) in Vietnamese."""
         msgid = notice_msgid(option)
         key = (option.requested, option.source.value, option.lang)
@@ -281,7 +295,7 @@ class Narrator(QObject):
             return []
         self._announced_fallbacks.add(key)
         sentences = split_sentences(speakable(note))
-        return [_Segment(self.engine.submit(s, info.tts, self._rate), content=False)
+        return [_Segment(self.engine.submit(s, info.tts, rate), content=False)
                 for s in sentences]
 
     def _next_option(self, utterance: _Utterance, reason: str | None) -> None:
@@ -330,7 +344,7 @@ class Narrator(QObject):
     def _play(self, utterance: _Utterance, path: Path, content: bool) -> None:
         option = utterance.options[utterance.option]
         recorded = option.source is Source.RECORDED and content
-        self._player.setPlaybackRate(self._rate / DEFAULT_RATE if recorded else 1.0)
+        self._player.setPlaybackRate(utterance.rate / DEFAULT_RATE if recorded else 1.0)
         self._played += 1
         self._player.setSource(QUrl.fromLocalFile(str(path)))
         self._player.play()

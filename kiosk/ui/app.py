@@ -9,6 +9,10 @@ and exit code 1, never a traceback.
 `--exit-when-ready` prints `ready in N ms` (N counted from the start of the process) once the
 home screen is shown, painted and its first tile has the keyboard focus, then exits 0.
 Imports are kept to what the first screen needs: start-up time is a budget (DESIGN §10).
+Speech (`start_speech`: the TTS worker, its WAV cache in the data folder, the QtMultimedia
+narrator) starts only after the home screen is painted, and is closed when the app quits;
+`--voice` starts in voice mode (F12 toggles it; see kiosk.ui.keys). `--exit-when-ready` never
+starts speech: it measures the home screen alone.
 """
 
 from __future__ import annotations
@@ -24,7 +28,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.content.languages import LanguageTable
+    from kiosk.speech.engine import TtsEngine
+    from kiosk.speech.playback import Narrator
     from kiosk.store import Store
+    from kiosk.ui.window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -138,26 +146,27 @@ def _bundle_dirs(data_dir: Path, store: Store) -> list[Path]:
 
 def _run_with_store(app: QApplication, store: Store, options: RunOptions, started: float) -> int:
     from kiosk import config
+    from kiosk.content.cache import cache_path
     from kiosk.content.catalog import load_curriculum
     from kiosk.content.languages import load_languages
     from kiosk.ui import theme
     from kiosk.ui.session import Session
     from kiosk.ui.window import MainWindow, apply_language_font
 
-    languages = load_languages()
+    # Unchanged lessons come checked from the content cache: no YAML parsed at start-up.
+    cache = cache_path(options.data_dir)
+    languages = load_languages(cache=cache)
     dirs = list(options.lesson_dirs or [config.builtin_lessons_dir()])
     dirs.extend(_bundle_dirs(options.data_dir, store))
-    curriculum = load_curriculum(dirs, languages)
+    curriculum = load_curriculum(dirs, languages, cache=cache)
     for problem in curriculum.problems:
         log.warning("lesson not loaded: %s", problem)
-    if options.voice:
-        log.warning("voice mode is not available yet; starting in normal mode")
     session = Session(store, curriculum, languages, options.language)
     apply_language_font(app, tuple(session.language.fonts))
     scale = theme.clamp_scale(session.setting(theme.SCALE_SETTING, 1.0))
     app.setStyleSheet(theme.stylesheet(scale))  # before the widgets exist: polished once
 
-    window = MainWindow(session, narrator=None)
+    window = MainWindow(session, voice=options.voice)
     if options.windowed:
         window.resize(*WINDOWED_SIZE)
         window.show()
@@ -173,6 +182,10 @@ def _run_with_store(app: QApplication, store: Store, options: RunOptions, starte
     else:
         from PySide6.QtCore import QTimer
 
+        from kiosk.ui.ready import AfterFirstPaint
+
+        # Speech after the first paint: the home screen never waits for the TTS worker.
+        AfterFirstPaint(window, lambda: start_speech(window, languages, options.data_dir))
         # Once the home screen is up, build the player so the first lesson opens at once.
         QTimer.singleShot(WARM_UP_DELAY_MS, window.warm_up)
     code = app.exec()
@@ -180,3 +193,47 @@ def _run_with_store(app: QApplication, store: Store, options: RunOptions, starte
         code = probe.exit_code
     window.close()
     return code
+
+
+def start_speech(
+    window: MainWindow,
+    languages: LanguageTable,
+    data_dir: Path,
+    engine: TtsEngine | None = None,
+) -> Narrator | None:
+    """Make the narrator (and, unless given, its TTS engine) and hand it to the window.
+
+    Closed when the application quits. A failure here leaves the kiosk silent with a note,
+    never stopped: the lessons still show their text.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.i18n import _
+    from kiosk.speech.cache import WavCache, default_cache_dir
+    from kiosk.speech.engine import DEFAULT_RATE
+    from kiosk.speech.engine import TtsEngine as Engine
+    from kiosk.speech.playback import Narrator as RealNarrator
+
+    own = engine is None
+    try:
+        engine = engine or Engine(WavCache(default_cache_dir(data_dir)))
+        narrator = RealNarrator(
+            languages, engine=engine, rate=window.session.speech_rate() or DEFAULT_RATE
+        )
+    except Exception:
+        log.exception("speech could not start; lessons go on with text only")
+        screen = window.navigator.current
+        if screen is not None:
+            screen.add_speech_note(
+                _("Narration is not available here: please read the text on the screen.")
+            )
+        return None
+
+    app = QApplication.instance()
+    if app is not None:
+        # Bound methods: the connections end with the objects (tests build many narrators).
+        app.aboutToQuit.connect(narrator.close)
+        if own:
+            app.aboutToQuit.connect(engine.close)
+    window.attach_narrator(narrator)
+    return narrator

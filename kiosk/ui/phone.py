@@ -18,7 +18,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.ui.picture import Picture
 from kiosk.ui.theme import MIN_TARGET_PX, PALETTE
 from kiosk.ui.widgets import TextBlock
@@ -39,6 +39,8 @@ class HotspotButton(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName(label)
+        # Translators: focus echo role of a place to press on the practice phone.
+        self.setProperty("voice_role", N_("place to press on the practice phone"))
         self.setStyleSheet("QPushButton { background: transparent; border: none; min-height: 0; }")
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.ui.tiles import Tile
 from kiosk.ui.widgets import TextBlock, describe, set_state
 
@@ -59,6 +59,8 @@ class QuizPanel(QWidget):
         for i, answer in enumerate(self.answers):
             tile = Tile()
             tile.setProperty("role", "answer")
+            # Translators: focus echo role of a quiz answer.
+            tile.setProperty("voice_role", N_("answer"))
             tile.set_lines([(f"{i + 1}.  {answer.text}", "")], [answer.fonts])
             # Translators: screen-reader description of a quiz answer, e.g. "Answer 2 of 3".
             describe(

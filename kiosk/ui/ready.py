@@ -5,6 +5,7 @@ tile (or the "continue" tile) has the keyboard focus, so a learner pressing Ente
 a lesson. The probe watches for the first paint of that tile, then checks focus on the next
 turn of the event loop, prints `ready in N ms` (N counted from the process start) and ends
 the event loop with 0. If that never happens it says why on stderr and exits 1.
+`AfterFirstPaint` runs a callback once the home screen is painted (the app starts speech so).
 """
 
 from __future__ import annotations
@@ -61,3 +62,27 @@ class ReadyProbe(QObject):
         log.error("home screen never became ready")
         self.exit_code = 1
         QApplication.instance().exit(1)
+
+
+class AfterFirstPaint(QObject):
+    """Calls `callback` once, on the event-loop turn after `widget` is first painted.
+
+    The app uses it to start speech only once the home screen is on the glass, so the
+    learner never waits for the TTS worker or QtMultimedia to load.
+    """
+
+    def __init__(self, widget: QWidget, callback) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        self.callback = callback
+        self.done = False
+        widget.installEventFilter(self)
+        if widget.isVisible():
+            widget.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
+        if watched is self.widget and event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            self.widget.removeEventFilter(self)
+            QTimer.singleShot(0, self.callback)
+        return False

@@ -188,6 +188,18 @@ class Session:
                 return parsed.astimezone().date() if parsed.tzinfo else parsed.date()
         return dt.date.today()
 
+    # -- speech ----------------------------------------------------------------------------
+
+    def speech_rate(self) -> int | None:
+        """The current learner's speech rate, or None when they never changed it."""
+        rate = getattr(self.learner, "speech_rate", None)
+        return int(rate) if isinstance(rate, int) and not isinstance(rate, bool) else None
+
+    def set_speech_rate(self, rate: int) -> None:
+        """Remember the rate on the learner card (the narrator has clamped it already)."""
+        self.store.set_learner_speech_rate(self.learner.id, int(rate))
+        self.learner = self.store.get_learner(self.learner.id)
+
     # -- settings --------------------------------------------------------------------------
 
     def setting(self, key: str, default: object = None) -> object:

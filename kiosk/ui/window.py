@@ -1,12 +1,15 @@
 """The main window: the top bar, the screens, and the one place where keys are dispatched.
 
 The top bar is on every screen: the where-am-I line of the current screen (with notes such as
-"not yet translated"), a Home button while a lesson plays, and the text-size button (also F2,
+"not yet translated" and the narrator's notes such as "reading in Vietnamese"), a Home button
+while a lesson plays, the voice-mode button (also F12) and the text-size button (also F2,
 Ctrl++ and Ctrl+-), so larger text is always one press away. Below it a stack holds the
 home, player and completion screens, moved between by the navigator. An application event
-filter sends every key press in this window first to the current screen's `handle_key`
-(the keyboard contract of DESIGN §8 lives in the screens) and stops narration on any key or
-click. Language switches re-font and retranslate everything here.
+filter stops narration on any key or click, takes the kiosk-wide voice keys of kiosk.ui.keys
+(key guide, where am I, repeat, stop, rate, voice mode; the numeric keypad), and sends every
+other key press in this window first to the current screen's `handle_key` (the keyboard
+contract of DESIGN §8 lives in the screens). The narrator is attached later by the app
+(`attach_narrator`), after the home screen is up. Language switches re-font and retranslate.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QHBoxLayout,
+    QLineEdit,
     QMainWindow,
     QStackedWidget,
     QVBoxLayout,
@@ -27,12 +31,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import _
-from kiosk.ui import theme
+from kiosk.ui import keys, theme
+from kiosk.ui.keys import Action
 from kiosk.ui.narration import Narrator
 from kiosk.ui.navigator import Navigator, State
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.session import Session
+from kiosk.ui.voice import VoiceMode, sibling_position
 from kiosk.ui.widgets import TextBlock, big_button, describe, set_role
 
 if TYPE_CHECKING:
@@ -54,11 +60,21 @@ def apply_language_font(app: QApplication, fonts: tuple[str, ...] | list[str]) -
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session, narrator: Narrator | None = None) -> None:
+    def __init__(
+        self, session: Session, narrator: Narrator | None = None, voice: bool = False
+    ) -> None:
         super().__init__()
         self.session = session
-        self.narrator = narrator
+        self.voice = VoiceMode(session, root=self, parent=self)
+        self.voice.positions = self._focus_position
+        self.voice.set_enabled(voice, announce=False)
+        self.voice.enabledChanged.connect(lambda _on: self._label_voice_button())
         self.scale = theme.clamp_scale(session.setting(theme.SCALE_SETTING, 1.0))
+        self._sticky_notes: list[str] = []  # "no loudspeaker": true until the PC changes
+        self._hold = QTimer(self)  # keypad 0 held: the key guide
+        self._hold.setSingleShot(True)
+        self._hold.setInterval(keys.HOLD_MS)
+        self._hold.timeout.connect(self.voice.key_guide)
         self.setWindowTitle(_("Digital literacy for all"))
 
         self.bar = QWidget()
@@ -69,8 +85,10 @@ class MainWindow(QMainWindow):
         self.notes.setSpacing(8)
         self.home_button = big_button("", "", role="bar")
         self.size_button = big_button("", "", role="bar")
+        self.voice_button = big_button("", "", role="bar")
         self.home_button.clicked.connect(self.go_home)
         self.size_button.clicked.connect(self.cycle_text_size)
+        self.voice_button.clicked.connect(self.voice.toggle)
         text_column = QVBoxLayout()
         text_column.setSpacing(4)
         text_column.addWidget(self.where)
@@ -80,19 +98,20 @@ class MainWindow(QMainWindow):
         bar_layout.setSpacing(16)
         bar_layout.addLayout(text_column, 1)
         bar_layout.addWidget(self.home_button)
+        bar_layout.addWidget(self.voice_button)
         bar_layout.addWidget(self.size_button)
 
         self.stack = QStackedWidget()
         self.navigator = Navigator(
             self.stack,
             {
-                State.HOME: lambda: HomeScreen(session),
+                State.HOME: lambda: HomeScreen(session, self.voice),
                 State.PLAYER: self._make_player,
                 State.DONE: self._make_done,
             },
         )
         self.navigator.created.connect(self._wire)
-        self.navigator.moved.connect(lambda _state: self.update_header())
+        self.navigator.moved.connect(self._moved)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -103,14 +122,51 @@ class MainWindow(QMainWindow):
 
         self.retranslate()
         self.set_text_scale(self.scale, remember=False)
+        if narrator is not None:
+            self.attach_narrator(narrator)
 
     def start(self) -> None:
-        """Show the home screen and start listening to keys and clicks."""
+        """Show the home screen and start listening to keys, clicks and focus changes."""
         self.navigator.start()
         app = QApplication.instance()
         if app is not None:
             # Installed only now: building the screens sends thousands of events it need not see.
             app.installEventFilter(self)
+        self.voice.start()
+
+    def attach_narrator(self, narrator: Narrator) -> None:
+        """Speech is ready (the app makes it after the home screen shows): start talking."""
+        notice = getattr(narrator, "notice", None)
+        if notice is not None:
+            notice.connect(self._on_notice)
+        self.voice.attach(narrator, intro=self._voice_intro)
+
+    def _voice_intro(self, queue: bool = True) -> None:
+        screen = self.navigator.current
+        if screen is not None and self.navigator.state is State.HOME:
+            screen.speak_intro(queue=queue)
+            self.voice.echo_focus(queue=True)
+
+    def _moved(self, state: str) -> None:
+        self.update_header()
+        if state == State.HOME.value and self.voice.enabled:
+            self._voice_intro(queue=False)
+
+    def _focus_position(self, widget: QWidget) -> tuple[int, int] | None:
+        screen = self.navigator.current
+        found = screen.focus_position(widget) if screen is not None else None
+        return found or sibling_position(widget)
+
+    def _on_notice(self, text: str) -> None:
+        # The no-loudspeaker note stays: it is true for the whole session.
+        if text == _("No loudspeaker found: please read the text on the screen."):
+            if text not in self._sticky_notes:
+                self._sticky_notes.append(text)
+            self.update_header()
+            return
+        screen = self.navigator.current
+        if screen is not None:
+            screen.add_speech_note(text)
 
     def warm_up(self) -> None:
         """Build the other screens while the learner reads the home screen (first open is fast)."""
@@ -121,12 +177,12 @@ class MainWindow(QMainWindow):
         # Imported on first use: the home screen does not need the player's modules.
         from kiosk.ui.screens.player import PlayerScreen
 
-        return PlayerScreen(self.session, self.narrator)
+        return PlayerScreen(self.session, self.voice)
 
     def _make_done(self) -> Screen:
         from kiosk.ui.screens.done import DoneScreen
 
-        return DoneScreen(self.session, self.narrator)
+        return DoneScreen(self.session, self.voice)
 
     @property
     def home(self) -> HomeScreen:
@@ -146,6 +202,7 @@ class MainWindow(QMainWindow):
         if state == State.HOME.value:
             screen.lesson_chosen.connect(lambda lid: self.navigator.go(State.PLAYER, lesson_id=lid))
             screen.language_chosen.connect(self.set_language)
+            screen.learner_changed.connect(self.voice.apply_learner_rate)
         elif state == State.PLAYER.value:
             screen.home_requested.connect(self.go_home)
             screen.finished.connect(lambda lid: self.navigator.go(State.DONE, lesson_id=lid))
@@ -169,7 +226,11 @@ class MainWindow(QMainWindow):
             if item.widget() is not None:
                 item.widget().hide()
                 item.widget().deleteLater()
-        for note in header.notes if header else ():
+        notes = list(header.notes) if header else []
+        if screen is not None:
+            notes += [n for n in screen.speech_notes if n not in notes]
+        notes += [n for n in self._sticky_notes if n not in notes]
+        for note in notes:
             label = TextBlock("note")
             label.set_plain(note)
             self.notes.addWidget(label, 0, Qt.AlignmentFlag.AlignLeft)
@@ -182,9 +243,23 @@ class MainWindow(QMainWindow):
         self.home_button.setText("⌂ " + _("Lessons"))
         describe(self.home_button, _("Back to the lessons"), _("Your progress is kept (Escape)"))
         self._label_size_button()
+        self._label_voice_button()
         for screen in self.navigator.built:
             screen.retranslate()
         self.update_header()
+
+    def _label_voice_button(self) -> None:
+        on = self.voice.enabled
+        # Translators: the voice-mode button in the top bar; F12 does the same.
+        label = ("✓ " if on else "") + _("Voice mode")
+        self.voice_button.setText(label)
+        state = _("on") if on else _("off")
+        describe(
+            self.voice_button,
+            _("Voice mode") + ": " + state,
+            # Translators: description of the voice-mode button (read by screen readers).
+            _("Everything is read aloud and works from the keyboard or number pad (F12)"),
+        )
 
     def _label_size_button(self) -> None:
         percent = round(self.scale * 100)
@@ -232,24 +307,49 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+        self.voice.stop_listening()
+        self._hold.stop()
         super().closeEvent(event)
 
     # -- keys and clicks -------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
         kind = event.type()
-        if kind not in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+        if kind not in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                        QEvent.Type.KeyRelease):
             return False
         if not isinstance(watched, QWidget) or watched.window() is not self:
             return False
         screen = self.navigator.current
         if screen is None:
             return False
-        screen.interrupt()
+        if kind == QEvent.Type.KeyRelease:
+            assert isinstance(event, QKeyEvent)
+            if keys.keypad_digit(event) == 0 and not event.isAutoRepeat():
+                self._hold.stop()  # released before the hold time: it was only "stop"
+            return False
+        if kind == QEvent.Type.MouseButtonPress or not event.isAutoRepeat():
+            screen.interrupt()  # any key or click; a key held down cuts in only once
         if kind == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             return self._key(event, screen)
         return False
+
+    def _act(self, action: Action, screen: Screen) -> None:
+        if action is Action.VOICE:
+            self.voice.toggle()
+        elif action is Action.KEY_GUIDE:
+            self.voice.key_guide()
+        elif action is Action.WHERE:
+            screen.speak_where()
+        elif action is Action.REPEAT:
+            screen.repeat(self.voice.speech.repeat_rate())
+        elif action is Action.STOP:
+            self._hold.start()  # speech already stopped; held long, it says the key guide
+        elif action is Action.FASTER:
+            self.voice.change_rate(+1)
+        elif action is Action.SLOWER:
+            self.voice.change_rate(-1)
 
     def _key(self, event: QKeyEvent, screen) -> bool:
         key, mods = Qt.Key(event.key()), event.modifiers()
@@ -263,10 +363,21 @@ class MainWindow(QMainWindow):
         if ctrl and key == Qt.Key.Key_Minus:
             self.set_text_scale(theme.next_scale(self.scale, -1))
             return True
+        focused = QApplication.focusWidget()
+        typing = isinstance(focused, QLineEdit)
+        action = keys.action_for(event, typing=typing)
+        if action is not None:
+            if not event.isAutoRepeat():
+                self._act(action, screen)
+            return True
         # A held key must not race through steps: unsteady hands often rest on a key.
         if event.isAutoRepeat() and self.navigator.state is not State.HOME:
             return True
-        focused = QApplication.focusWidget()
+        translated = event if typing else keys.screen_event(event)
+        if translated is not event:
+            if translated.key() == Qt.Key.Key_unknown:
+                return True  # a keypad digit without a meaning here: never a quiz answer
+            key, event = Qt.Key(translated.key()), translated
         if key in ENTER and isinstance(focused, QAbstractButton) and self.bar.isAncestorOf(focused):
             focused.click()
             return True

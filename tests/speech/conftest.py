@@ -2,6 +2,8 @@
 
 One engine (one pyttsx3 worker process) serves the whole session, because starting a worker
 costs a quarter of a second; tests that break a worker on purpose make their own engine.
+Messages are checked in English: the UI catalog is switched off for these tests (an empty
+locales folder), whatever the Vietnamese catalog translates today.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from kiosk import i18n
 from kiosk.content.languages import LanguageTable, load_languages
 from kiosk.speech.cache import WavCache
 from kiosk.speech.engine import TtsEngine
@@ -27,3 +30,11 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TtsEngine]:
     assert status.state == "ready", status.error
     yield tts
     tts.close()
+
+
+@pytest.fixture(autouse=True)
+def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    previous = i18n.language()
+    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
+    yield
+    i18n.set_language(previous)

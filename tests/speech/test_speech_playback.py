@@ -235,3 +235,17 @@ def test_narrate_uses_the_lesson_lexicon_and_renders_the_next_steps(
                         timeout=10000)
     assert engine.cached("Bước 4: đến Ủy ban nhân dân xã.", "vi", narrator.rate) is None
     narrator.stop()
+
+
+def test_one_utterance_at_its_own_rate_and_a_queued_step(qtbot, narrator, engine, speech_log):
+    """A slower repeat: one utterance at another rate; the narrator's own rate stays."""
+    step = Step("slow", StepKind.EXPLAIN, LocalizedText({"vi": "Bác nghe chậm lại nhé."}))
+    with qtbot.waitSignal(narrator.finished, timeout=20000):
+        narrator.speak("Xin chào.", "vi")
+        narrator.narrate(step, "vi", queue=True, rate=RATE_MIN)
+    first, second = speechlog.read_entries(speech_log)
+    assert (first["text"], second["text"]) == ("Xin chào.", "Bác nghe chậm lại nhé.")
+    slow = engine.cache.path(engine.key("Bác nghe chậm lại nhé.", "vi", RATE_MIN))
+    assert second["parts"] == [str(slow)]
+    assert first["parts"] == [str(engine.cache.path(engine.key("Xin chào.", "vi", RATE_MAX)))]
+    assert narrator.rate == RATE_MAX

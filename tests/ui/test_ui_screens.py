@@ -7,11 +7,12 @@ import unicodedata
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.content.model import StepKind
 from kiosk.i18n import _
 from kiosk.ui.navigator import NavigationError, State
+from kiosk.ui.voice import describe_focus, sibling_position
 
 
 def interactive_widgets(root: QWidget) -> list[QWidget]:
@@ -143,11 +144,14 @@ def audit(window, where: str) -> None:
     for widget in interactive_widgets(window):
         name = widget.accessibleName()
         assert name.strip(), f"{where}: {widget!r} has no accessible name"
+        # What voice mode says on focus: the name first, then a role (and maybe state, place).
+        spoken = widget.property("voice_name") or name  # a script the voice cannot read
+        echo = describe_focus(widget, sibling_position(widget))
+        assert echo.startswith(spoken.strip() + ", "), f"{where}: focus echo {echo!r}"
         if isinstance(widget, QLabel):
             continue  # focusable text (the step text) is read, not pressed
         assert widget.height() >= 64, f"{where}: {name!r} is {widget.height()} px high"
-        if not isinstance(widget, QLineEdit) and widget.metaObject().className() != "HotspotButton":
-            assert widget.accessibleDescription(), f"{where}: {name!r} has no description"
+        assert widget.accessibleDescription(), f"{where}: {name!r} has no description"
 
 
 def visit_everything(qtbot, press, window, check) -> None:
@@ -180,6 +184,13 @@ def visit_everything(qtbot, press, window, check) -> None:
 def test_every_widget_named_and_big_enough(qtbot, press, kiosk_window):
     window = kiosk_window()
     visit_everything(qtbot, press, window, lambda where: audit(window, where))
+
+
+def test_every_widget_named_in_voice_mode(qtbot, press, kiosk_window):
+    window = kiosk_window(voice=True)
+    assert window.voice.enabled and window.voice_button.text().startswith("✓")
+    assert window.voice_button.accessibleName() == _("Voice mode") + ": " + _("on")
+    visit_everything(qtbot, press, window, lambda where: audit(window, where + " (voice)"))
 
 
 def test_nothing_clipped_at_200_percent(qtbot, press, kiosk_window):

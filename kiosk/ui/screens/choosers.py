@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
-from kiosk.i18n import _
+from kiosk.i18n import N_, _
 from kiosk.ui.session import Session
 from kiosk.ui.tiles import Tile, TileGrid
 from kiosk.ui.widgets import FocusScrollArea, TextBlock, big_button, describe
@@ -93,6 +93,11 @@ class LanguagePage(_Page):
                 lines.append(("✓ " + _("In use"), "muted"))
             tile.set_lines(lines, families)
             describe(tile, lang.name, lang.name_vi)
+            # Translators: focus echo role of a tile on the language picker.
+            tile.setProperty("voice_role", N_("language"))
+            # Said by its Vietnamese name when the voice cannot read the script.
+            spoken = lang.name if lang.script == "Latn" else lang.name_vi
+            tile.setProperty("voice_name", spoken)
             tile.clicked.connect(lambda _c=False, code=lang.code: self.chosen.emit(code))
             tiles.append(tile)
         self.grid.set_tiles(tiles)
@@ -133,6 +138,8 @@ class LearnerPage(_Page):
                 lines.append(("✓ " + _("Learning now"), "muted"))
             tile.set_lines(lines)
             describe(tile, name, _("Learner card"))
+            # Translators: focus echo role of a learner card.
+            tile.setProperty("voice_role", N_("learner card"))
             tile.clicked.connect(lambda _c=False, lid=learner.id: self.chosen.emit(lid))
             tiles.append(tile)
         self.grid.set_tiles(tiles)

@@ -3,6 +3,8 @@
 It is a calm page with one big button back to the lessons (Enter does the same, DESIGN §8)
 and a second one to go through the lesson again. The date is formatted for the learner's
 language by kiosk.i18n.format_date (Babel: Vietnamese or Khmer, others like Vietnamese).
+On arrival the congratulation and the lesson's title are spoken (with the "lesson done"
+earcon and, in voice mode, what Enter does); Space says it again.
 """
 
 from __future__ import annotations
@@ -13,13 +15,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.i18n import _, format_date
-from kiosk.ui.narration import Narrator, speak_safely, stop_safely
+from kiosk.i18n import N_, _, format_date
 from kiosk.ui.screens.base import Header, Screen
 from kiosk.ui.session import Session
+from kiosk.ui.voice import VoiceMode
 from kiosk.ui.widgets import FocusScrollArea, TextBlock, activate_focused, big_button, describe
 
 log = logging.getLogger(__name__)
+
+# Translators: the big congratulation on the completion screen (also spoken).
+CHEER = N_("Well done! You finished the lesson.")
+# Translators: spoken in voice mode on the completion screen.
+ENTER_HOME = N_("Press Enter to go back to the lessons.")
 
 
 class DoneScreen(Screen):
@@ -27,11 +34,10 @@ class DoneScreen(Screen):
     again_requested = Signal(str)  # lesson id
 
     def __init__(
-        self, session: Session, narrator: Narrator | None = None, parent: QWidget | None = None
+        self, session: Session, voice: VoiceMode | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, voice)
         self.session = session
-        self.narrator = narrator
         self.lesson_id: str | None = None
         self.cheer = TextBlock("title")
         self.cheer.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -68,24 +74,37 @@ class DoneScreen(Screen):
         self.lesson_id = str(args["lesson_id"])
         self.retranslate()
         self.home_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        speak_safely(
-            self.narrator,
-            f"{self.cheer.plain()} {self.lesson_title.plain()}",
-            self.session.language.code,
-        )
+        self.clear_speech_notes()
+        if self.voice is not None:
+            self.voice.earcon("done")
+        self.repeat()
 
     def leave(self) -> None:
-        stop_safely(self.narrator)
+        self.interrupt()
 
-    def interrupt(self) -> None:
-        stop_safely(self.narrator)
+    def repeat(self, rate: int | None = None) -> None:
+        lesson = self.session.lesson(self.lesson_id) if self.lesson_id else None
+        if self.voice is None or lesson is None:
+            return
+        speech = self.voice.speech
+        speech.say_ui(CHEER, rate=rate)
+        speech.say(lesson.title, self.session.language.code, queue=True, rate=rate)
+        if self.voice.enabled:
+            speech.say_ui(ENTER_HOME, queue=True, rate=rate)
+
+    def speak_where(self, rate: int | None = None) -> None:
+        lesson = self.session.lesson(self.lesson_id) if self.lesson_id else None
+        if self.voice is None or lesson is None:
+            return
+        self.voice.speech.say_ui(N_("Lesson finished"), rate=rate)
+        self.voice.speech.say(lesson.title, self.session.language.code, queue=True, rate=rate)
 
     def header(self) -> Header:
         return Header(title=_("Lesson finished"))
 
     def retranslate(self) -> None:
         # Translators: big congratulation on the completion screen.
-        self.cheer.set_plain(_("Well done! You finished the lesson."), align="center")
+        self.cheer.set_plain(_(CHEER), align="center")
         lesson = self.session.lesson(self.lesson_id) if self.lesson_id else None
         if lesson is not None:
             self.lesson_title.set_plain(self.session.pick(lesson.title).text, align="center")

@@ -5,7 +5,9 @@ lesson begun and not finished is offered first as a wide "continue" tile, and th
 the first lesson) has the keyboard focus on arrival. Arrow keys move between tiles, Enter
 opens the focused one (DESIGN §8). Two buttons at the top open the language picker and the
 learner cards (kiosk.ui.screens.choosers), which replace the lesson list until a choice is
-made or Back/Escape is pressed.
+made or Back/Escape is pressed. In voice mode the screen says "Choose a lesson" when it shows,
+then the focus echo reads the focused tile; Space says that again (in normal mode it repeats
+the start announcement: which key starts voice mode).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.i18n import _, ngettext
+from kiosk.i18n import N_, _, ngettext
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.choosers import AddLearnerPage, LanguagePage, LearnerPage, learner_name
 from kiosk.ui.session import Session
 from kiosk.ui.tiles import Tile, TileGrid
+from kiosk.ui.voice import VoiceMode
 from kiosk.ui.widgets import (
     FocusScrollArea,
     TextBlock,
@@ -34,6 +37,10 @@ log = logging.getLogger(__name__)
 
 ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# Translators: heading of the home screen above the lesson tiles (also spoken in voice mode).
+CHOOSE = N_("Choose a lesson")
+# Translators: focus echo role of a lesson tile on the home screen.
+ROLE_LESSON = N_("lesson")
 
 
 def steps_text(done: int, total: int) -> str:
@@ -46,9 +53,12 @@ def steps_text(done: int, total: int) -> str:
 class HomeScreen(Screen):
     lesson_chosen = Signal(str)
     language_chosen = Signal(str)
+    learner_changed = Signal()  # another learner card is in use (their speech rate applies)
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(
+        self, session: Session, voice: VoiceMode | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, voice)
         self.session = session
         self.scale = 1.0
         self._entered = False
@@ -66,6 +76,7 @@ class HomeScreen(Screen):
         self.lesson_tiles: list[Tile] = []
         self.continue_tile = Tile()
         self.continue_tile.setProperty("continue", True)
+        self.continue_tile.setProperty("voice_role", ROLE_LESSON)
         self.continue_tile.hide()
         self.continue_tile.clicked.connect(self._open_continue)
         self._continue_id: str | None = None
@@ -147,8 +158,7 @@ class HomeScreen(Screen):
         self.show_lessons()
 
     def retranslate(self) -> None:
-        # Translators: heading of the home screen above the lesson tiles.
-        self.heading.set_plain(_("Choose a lesson"))
+        self.heading.set_plain(_(CHOOSE))
         lang = self.session.language
         self.language_button.setText(_("Language") + ": " + lang.name)
         font = self.language_button.font()
@@ -185,6 +195,7 @@ class HomeScreen(Screen):
         tiles = []
         for lesson in self.session.lessons:
             tile = Tile()
+            tile.setProperty("voice_role", ROLE_LESSON)
             title = self.session.pick(lesson.title)
             summary = self.session.pick(lesson.summary)
             state = progress.get(lesson.id)
@@ -292,12 +303,45 @@ class HomeScreen(Screen):
             self.language_chosen.emit(self.session.language.code)
         else:
             self.retranslate()
+        self.learner_changed.emit()
         self.show_lessons()
 
     def _learner_added(self, name: str) -> None:
         self.session.add_learner(name)
         self.retranslate()
+        self.learner_changed.emit()
         self.show_lessons()
+
+    # -- voice -----------------------------------------------------------------------------
+
+    def speak_intro(self, queue: bool = False) -> None:
+        if self.voice is not None and self.current_page() is self.pages.widget(0):
+            self.voice.speech.say_ui(CHOOSE, queue=queue)
+
+    def repeat(self, rate: int | None = None) -> None:
+        if self.voice is None:
+            return
+        if not self.voice.enabled:
+            self.voice.announce_voice_key()  # a blind visitor who did not hear it at start
+            return
+        self.speak_intro()
+        self.voice.echo_focus(queue=True)
+
+    def speak_where(self, rate: int | None = None) -> None:
+        if self.voice is None:
+            return
+        page = self.current_page()
+        heading = getattr(page, "heading", self.heading)
+        self.voice.speech.say_shown(heading.plain(), rate=rate)
+        for button in (self.learner_button, self.language_button):
+            self.voice.speech.say_shown(button.accessibleName(), queue=True, rate=rate)
+
+    def focus_position(self, widget: QWidget) -> tuple[int, int] | None:
+        # The "continue" tile and the lesson tiles are one list for the learner.
+        tiles = [t for t in (self.continue_tile, *self.lesson_tiles) if t.isVisible()]
+        if widget in tiles and len(tiles) > 1:
+            return tiles.index(widget) + 1, len(tiles)
+        return None
 
     def current_page(self) -> QWidget:
         return self.pages.currentWidget()

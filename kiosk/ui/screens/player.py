@@ -6,8 +6,14 @@ and scrolls when it is long; the picture beside it is drawn to fit. A practice s
 image on a simulated phone (kiosk.ui.phone) and unlocks Next when the hotspots are pressed;
 a quiz step shows numbered answers (kiosk.ui.quiz) and unlocks Next after a choice. Opening a
 lesson resumes at the stored step; every move stores the position, and a finished step is
-written durably (Session.complete_step) before the next one shows. Narration goes through the
-`Narrator` hook: spoken on arrival and on Repeat/Space, stopped by any key, click or leave.
+written durably (Session.complete_step) before the next one shows.
+
+Narration goes through the window's `VoiceMode` (kiosk.ui.voice) in both modes: opening a
+lesson says its title, then each step is narrated on arrival and on Repeat/Space (a quiz
+also reads its numbered answers), the feedback after an answer, practice hints and praise are
+spoken, and any key, click or leave stops it. In voice mode the picture description and how
+to act (Tab to the place to press; a digit to answer) follow, with earcons for a new step,
+right and wrong.
 """
 
 from __future__ import annotations
@@ -18,20 +24,30 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.content.model import Lesson, Step, StepKind
-from kiosk.i18n import _
-from kiosk.ui.narration import Narrator, speak_safely, stop_safely
+from kiosk.content.model import Lesson, LocalizedText, Step, StepKind
+from kiosk.i18n import N_, _
 from kiosk.ui.phone import PracticePhone
 from kiosk.ui.picture import Picture
 from kiosk.ui.quiz import Answer, QuizPanel
 from kiosk.ui.screens.base import Header, Screen
 from kiosk.ui.session import Session
+from kiosk.ui.voice import VoiceMode
 from kiosk.ui.widgets import FocusScrollArea, TextBlock, big_button, describe, set_state
 
 log = logging.getLogger(__name__)
 
 ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
+UP_DOWN = (Qt.Key.Key_Up, Qt.Key.Key_Down)
+
+# Translators: spoken in voice mode after a practice step is read.
+PRACTICE_HOW = N_("Practice. Press Tab to find the place to press, then Enter.")
+# Translators: spoken in voice mode after the answers of a quiz are read.
+QUIZ_HOW = N_("Press the number of your answer.")
+# Translators: spoken in voice mode when the learner may go to the next step.
+GO_ON = N_("Press Enter to go on.")
+# Translators: spoken in voice mode before the description of the step's picture.
+PICTURE = N_("Picture: {description}")
 
 
 class PlayerScreen(Screen):
@@ -39,11 +55,10 @@ class PlayerScreen(Screen):
     finished = Signal(str)  # lesson id, after its last step was stored as complete
 
     def __init__(
-        self, session: Session, narrator: Narrator | None = None, parent: QWidget | None = None
+        self, session: Session, voice: VoiceMode | None = None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, voice)
         self.session = session
-        self.narrator = narrator
         self.lesson: Lesson | None = None
         self.index = 0
         self._done: set[int] = set()
@@ -87,7 +102,7 @@ class PlayerScreen(Screen):
         self.repeat_button = big_button("", "")
         self.next_button = big_button("", "", role="primary")
         self.back_button.clicked.connect(self.go_back)
-        self.repeat_button.clicked.connect(self.repeat)
+        self.repeat_button.clicked.connect(lambda: self.repeat())
         self.next_button.clicked.connect(self.go_next)
         bottom = QHBoxLayout()
         bottom.setSpacing(24)
@@ -114,13 +129,10 @@ class PlayerScreen(Screen):
         # Steps before the stored position were done in an earlier visit; a finished lesson
         # reopened for review lets the learner move freely.
         self._done = set(range(len(lesson.steps))) if finished else set(range(self.index))
-        self.show_step(self.index)
+        self.show_step(self.index, intro=True)
 
     def leave(self) -> None:
-        stop_safely(self.narrator)
-
-    def interrupt(self) -> None:
-        stop_safely(self.narrator)
+        self.interrupt()
 
     def retranslate(self) -> None:
         self.back_button.setText("◀ " + _("Back"))
@@ -158,10 +170,13 @@ class PlayerScreen(Screen):
         assert self.lesson is not None
         return self.lesson.steps[self.index]
 
-    def show_step(self, index: int, speak: bool = True) -> None:
+    def show_step(self, index: int, speak: bool = True, intro: bool = False) -> None:
+        """Show step `index`; `speak` narrates it (after the lesson title when `intro`)."""
         assert self.lesson is not None
         self.index = index
         step = self.step
+        if speak:
+            self.clear_speech_notes()
         text = self.session.pick(step.text)
         self.step_text.set_plain(text.text)
         self.step_text.setFont(self._font_for(text.lang))
@@ -200,7 +215,9 @@ class PlayerScreen(Screen):
         if step.kind is StepKind.EXPLAIN or step.kind is StepKind.SUMMARY:
             self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
         if speak:
-            self.repeat()
+            if self.voice is not None:
+                self.voice.earcon("step")
+            self._narrate(intro=intro)
 
     def _font_for(self, lang: str):
         font = self.step_text.font()
@@ -261,6 +278,10 @@ class PlayerScreen(Screen):
             return
         if not self._can_go_next():
             self._say_message(self.next_button.accessibleDescription() + ".", "hint")
+            if self.step.kind is StepKind.QUIZ:
+                self._say_ui(N_("Choose an answer first"))
+            else:
+                self._say_ui(N_("Press the place on the practice phone first"))
             return
         lesson, index = self.lesson, self.index
         # Durable before the next step shows (DESIGN §6).
@@ -278,16 +299,61 @@ class PlayerScreen(Screen):
         self.session.move_to(self.lesson, self.index - 1)
         self.show_step(self.index - 1)
 
-    def repeat(self) -> None:
+    # -- speech ----------------------------------------------------------------------------
+
+    @property
+    def lang(self) -> str:
+        return self.session.language.code
+
+    def repeat(self, rate: int | None = None) -> None:
+        """Space / keypad 5 / the Repeat button: the step again (slower on a quick second press)."""
         if self.lesson is None:
             return
-        picked = self.session.pick(self.step.text)
-        text = picked.text
-        if self.step.kind is StepKind.QUIZ:
-            answers = " ".join(f"{i + 1}. {a.text}." for i, a in enumerate(self.quiz.answers))
-            text = f"{text} {answers}"
-        stop_safely(self.narrator)
-        speak_safely(self.narrator, text, picked.lang)
+        self.interrupt()
+        self._narrate(rate=rate)
+
+    def _narrate(self, intro: bool = False, rate: int | None = None) -> None:
+        if self.voice is None or self.lesson is None:
+            return
+        speech, step, lang = self.voice.speech, self.step, self.lang
+        if intro:
+            speech.say(self.lesson.title, lang, rate=rate)
+        speech.narrate(step, lang, self.lesson, queue=intro, rate=rate)
+        for number, choice in enumerate(step.choices, start=1):
+            numbered = {code: f"{number}. {text}" for code, text in choice.text.values.items()}
+            speech.say(LocalizedText(numbered), lang, queue=True, rate=rate)
+        if not self.voice.enabled:
+            return
+        if step.alt is not None and step.image is not None:
+            alt = self.session.pick(step.alt)
+            # The description stays in its own language; only the word "Picture" is UI text.
+            speech.say_ui(PICTURE, queue=True, rate=rate, description=alt.text)
+        if step.kind is StepKind.PRACTICE and not self._can_go_next():
+            speech.say_ui(PRACTICE_HOW, queue=True, rate=rate)
+        elif step.kind is StepKind.QUIZ and not self.quiz.is_answered:
+            speech.say_ui(QUIZ_HOW, queue=True, rate=rate)
+
+    def speak_where(self, rate: int | None = None) -> None:
+        if self.voice is None or self.lesson is None:
+            return
+        self.voice.speech.say(self.lesson.title, self.lang, rate=rate)
+        self.voice.speech.say_ui(
+            N_("Step {n} of {total}"), queue=True, rate=rate, n=self.index + 1,
+            total=len(self.lesson.steps),
+        )
+
+    def _say_ui(self, msgid: str, queue: bool = False, **fields: object) -> None:
+        if self.voice is not None:
+            self.voice.speech.say_ui(msgid, queue=queue, **fields)
+
+    def _say_text(self, text: LocalizedText | None, queue: bool = False) -> bool:
+        if self.voice is None or text is None:
+            return False
+        return self.voice.speech.say(text, self.lang, queue=queue)
+
+    def _earcon(self, name: str) -> None:
+        if self.voice is not None:
+            self.voice.earcon(name)
 
     # -- practice and quiz feedback --------------------------------------------------------
 
@@ -307,13 +373,16 @@ class PlayerScreen(Screen):
             self.phone.show_target()
             text += "\n" + _("The place to press is now outlined on the phone.")
         self._say_message(text, "hint")
-        if hint:
-            speak_safely(self.narrator, hint, self.session.pick(self.step.hint).lang)
+        self._earcon("wrong")
+        if not self._say_text(self.step.hint):
+            self._say_ui(N_("Not there. Try again."))
 
     def _practice_progress(self, index: int) -> None:
         if not self.phone.is_complete:
             # Translators: after a correct press when more places remain on a practice step.
             self._say_message(_("Good. Now press the next place."), "success")
+            self._earcon("correct")
+            self._say_ui(N_("Good. Now press the next place."))
             if self.phone.target_highlighted() or self.phone.wrong_taps >= 2:
                 self.phone.show_target()
             nxt = self.phone.buttons[self.phone.next_index]
@@ -325,12 +394,24 @@ class PlayerScreen(Screen):
         self._say_message("✓ " + (success or _("Well done!")), "success")
         self._update_next()
         self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._earcon("correct")
+        if not self._say_text(self.step.success):
+            self._say_ui(N_("Well done!"))
+        if self.voice is not None and self.voice.enabled:
+            self._say_ui(GO_ON, queue=True)
 
     def _answered(self, choice_id: str) -> None:
         assert self.lesson is not None
         self.session.record_answer(self.lesson, self.step, choice_id)
         self._update_next()
         self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        choice = next(c for c in self.step.choices if c.id == choice_id)
+        self._earcon("correct" if choice.correct else "wrong")
+        self._say_text(choice.feedback)
+        if not choice.correct:
+            self._say_ui(N_("You can choose another answer, or go on."), queue=True)
+        elif self.voice is not None and self.voice.enabled:
+            self._say_ui(GO_ON, queue=True)
 
     # -- keyboard --------------------------------------------------------------------------
 
@@ -345,8 +426,8 @@ class PlayerScreen(Screen):
             self.go_next()
         elif key == Qt.Key.Key_Left:
             self.go_back()
-        elif key == Qt.Key.Key_Space:
-            self.repeat()
+        elif key in UP_DOWN and self._move_within_step(key == Qt.Key.Key_Up):
+            pass
         elif key in ENTER:
             focused = self.focusWidget()
             if (
@@ -367,4 +448,17 @@ class PlayerScreen(Screen):
             self.phone.focus_next_hotspot(backwards)
         else:
             return False
+        return True
+
+    def _move_within_step(self, backwards: bool) -> bool:
+        """Up/Down (keypad 8/2): through the answers of a quiz or the places of a practice."""
+        if self.step.kind is StepKind.PRACTICE:
+            return self.phone.focus_next_hotspot(backwards)
+        tiles = self.quiz.tiles if self.step.kind is StepKind.QUIZ else []
+        if not tiles:
+            return False
+        focused = self.focusWidget()
+        index = tiles.index(focused) if focused in tiles else (0 if backwards else -1)
+        target = tiles[(index + (-1 if backwards else 1)) % len(tiles)]
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
