@@ -169,9 +169,39 @@ class Sizes:
         return round(12 * min(self.scale, 1.5))
 
 
+ZERO_WIDTH_SPACE = "\u200b"
+_KHMER_BASE = range(0x1780, 0x17B4)  # consonants and independent vowels: a syllable starts here
+_KHMER = range(0x1780, 0x1800)
+_KHMER_COENG = "\u17d2"  # joins the next consonant below the previous one: never break there
+
+
+def line_breaks_for_display(text: str) -> str:
+    """Mark where a line may break in scripts written without spaces between words.
+
+    Khmer puts no space between words and Qt has no Khmer dictionary, so a long Khmer phrase
+    ran past the edge of its tile. A zero-width space before each Khmer syllable (a base
+    consonant or independent vowel not joined by a coeng) lets Qt wrap between syllables.
+    Only for display: speech and accessible names keep the text as written.
+    """
+    out: list[str] = []
+    previous = ""
+    for char in text:
+        if (
+            ord(char) in _KHMER_BASE
+            and previous
+            and ord(previous) in _KHMER
+            and previous != _KHMER_COENG
+        ):
+            out.append(ZERO_WIDTH_SPACE)
+        out.append(char)
+        previous = char
+    return "".join(out)
+
+
 def paragraph_html(text: str, align: str = "left") -> str:
     """Plain lesson text as rich text with 1.5 line spacing (QLabel has no other way to set it)."""
-    body = "<br>".join(html.escape(line) for line in text.splitlines()) or "&nbsp;"
+    lines = line_breaks_for_display(text).splitlines()
+    body = "<br>".join(html.escape(line) for line in lines) or "&nbsp;"
     return f'<div style="line-height:{LINE_HEIGHT_PERCENT}%;" align="{align}">{body}</div>'
 
 

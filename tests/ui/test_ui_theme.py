@@ -7,6 +7,7 @@ import re
 import pytest
 
 from kiosk.ui import theme
+from kiosk.ui.widgets import TextBlock
 
 
 def test_contrast_ratio_known_values():
@@ -51,3 +52,24 @@ def test_text_size_levels():
 def test_paragraph_html_spaces_lines_and_escapes():
     html = theme.paragraph_html("a < b\nsecond")
     assert "line-height:150%" in html and "&lt;" in html and "<br>" in html
+
+
+KHMER_PHRASE = "ដំឡើងកម្មវិធីអត្តសញ្ញាណអេឡិចត្រូនិកផ្លូវការរបស់ក្រសួងសន្តិសុខសាធារណៈ"
+
+
+def test_khmer_gets_break_points_between_syllables_only():
+    marked = theme.line_breaks_for_display(KHMER_PHRASE)
+    assert marked.replace(theme.ZERO_WIDTH_SPACE, "") == KHMER_PHRASE
+    assert marked.count(theme.ZERO_WIDTH_SPACE) > 10
+    assert "\u17d2" + theme.ZERO_WIDTH_SPACE not in marked  # never inside a coeng cluster
+    assert not marked.startswith(theme.ZERO_WIDTH_SPACE)
+    vietnamese = "Cài ứng dụng định danh điện tử"
+    assert theme.line_breaks_for_display(vietnamese) == vietnamese
+
+
+def test_long_khmer_phrase_wraps_inside_a_narrow_tile(qtbot):
+    label = TextBlock()
+    qtbot.addWidget(label)
+    label.set_plain(KHMER_PHRASE)
+    assert label.accessibleName() == KHMER_PHRASE  # screen readers get the text as written
+    assert label.minimumSizeHint().width() < 200

@@ -103,7 +103,6 @@ class DoneScreen(Screen):
         return Header(title=_("Lesson finished"))
 
     def retranslate(self) -> None:
-        # Translators: big congratulation on the completion screen.
         self.cheer.set_plain(_(CHEER), align="center")
         lesson = self.session.lesson(self.lesson_id) if self.lesson_id else None
         if lesson is not None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -78,7 +78,6 @@ class PlayerScreen(Screen):
         col.setContentsMargins(8, 8, 16, 8)
         col.setSpacing(18)
         col.addWidget(self.step_text)
-        col.addWidget(self.show_me, 0, Qt.AlignmentFlag.AlignLeft)
         col.addWidget(self.message)
         col.addWidget(self.quiz)
         col.addStretch(1)
@@ -95,7 +94,16 @@ class PlayerScreen(Screen):
 
         self.content = QHBoxLayout()
         self.content.setSpacing(24)
-        self.content.addWidget(self.text_area, 3)
+        # "Show me where" stays under the text, outside its scroll area: with long text at
+        # 200 % it would otherwise be scrolled out of sight just when the learner needs it.
+        # (Its own parent widget, so the focus echo does not count it with the bottom row.)
+        text_side = QWidget()
+        side = QVBoxLayout(text_side)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.setSpacing(12)
+        side.addWidget(self.text_area, 1)
+        side.addWidget(self.show_me, 0, Qt.AlignmentFlag.AlignLeft)
+        self.content.addWidget(text_side, 3)
         self.content.addWidget(self.visual, 2)
 
         self.back_button = big_button("", "")
@@ -405,6 +413,8 @@ class PlayerScreen(Screen):
         self.session.record_answer(self.lesson, self.step, choice_id)
         self._update_next()
         self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        # The feedback is below the answers: bring it into view once it is laid out.
+        QTimer.singleShot(0, self, self._show_feedback)
         choice = next(c for c in self.step.choices if c.id == choice_id)
         self._earcon("correct" if choice.correct else "wrong")
         self._say_text(choice.feedback)
@@ -412,6 +422,16 @@ class PlayerScreen(Screen):
             self._say_ui(N_("You can choose another answer, or go on."), queue=True)
         elif self.voice is not None and self.voice.enabled:
             self._say_ui(GO_ON, queue=True)
+
+    def focus_position(self, widget: QWidget) -> tuple[int, int] | None:
+        # The three fixed buttons are one row for the learner.
+        row = [self.back_button, self.repeat_button, self.next_button]
+        if widget in row:
+            return row.index(widget) + 1, len(row)
+        return None
+
+    def _show_feedback(self) -> None:
+        self.text_area.ensureWidgetVisible(self.quiz.feedback, 24, 24)
 
     # -- keyboard --------------------------------------------------------------------------
 
