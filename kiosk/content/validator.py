@@ -21,6 +21,7 @@ from kiosk.content.model import (
     Choice,
     Hotspot,
     Lesson,
+    LocalizedText,
     Problem,
     Rect,
     Step,
@@ -279,6 +280,8 @@ class LessonChecker(SourceChecker):
                 self.add(node_line, join(path, "choices"), _(
                     "a quiz step needs `choices`: {low} to {high} answers, one of them correct")
                     .format(low=MIN_CHOICES, high=MAX_CHOICES))
+        if text is not None:
+            self.recordings(audio, text, node_line, join(path, "audio"))
         if step_id is None or kind is None or text is None:
             return None
         return Step(id=step_id, kind=kind, text=text, image=image.path if image else None,
@@ -314,6 +317,18 @@ class LessonChecker(SourceChecker):
             except AssetError as error:
                 self.add(entry.value.line, where, str(error))
         return audio
+
+    def recordings(self, audio: dict[str, Path], text: LocalizedText, line: int,
+                   path: str) -> None:
+        """Each recording must be playable sound made from the step's text in its language."""
+        from kiosk.content.audio import check_audio, check_transcript
+
+        for code, file in sorted(audio.items()):
+            problem = check_audio(file)
+            if problem is None and code in text.values:
+                problem = check_transcript(file, text.values[code])
+            if problem is not None:
+                self.add(line, join(path, code), problem)
 
     def hotspots(self, node: YNode, path: str, image: ImageInfo | None) -> tuple[Hotspot, ...]:
         if not isinstance(node, YSeq) or not len(node):

@@ -128,3 +128,23 @@ def test_sample_hmong_recordings_are_current_small_placeholders(languages):
             assert check_audio(path) is None
             assert check_transcript(path, step.text.values["hmn"]) is None
             assert path.stat().st_size < 100_000
+
+
+def test_validator_reports_a_broken_or_stale_recording(tmp_path, languages):
+    lesson_dir = tmp_path / "vneid-level1"
+    shutil.copytree(REPO_LESSONS / "vneid-level1", lesson_dir)
+    recordings = lesson_dir / "audio" / "hmn"
+    (recordings / "welcome.ogg").write_bytes(b"not sound at all")
+    # The Hmong text of another recorded step changed after it was recorded.
+    source = (lesson_dir / "lesson.yaml").read_text(encoding="utf-8")
+    lesson, _problems = load_lesson(REPO_LESSONS / "vneid-level1", languages)
+    check = next(s for s in lesson.steps if s.id == "check")
+    opening = " ".join(check.text.values["hmn"].split()[:4])
+    assert source.count(opening) == 1
+    (lesson_dir / "lesson.yaml").write_text(
+        source.replace(opening, opening + " nyob zoo", 1), encoding="utf-8")
+    broken, problems = load_lesson(lesson_dir, languages)
+    assert broken is None
+    messages = {p.field: p.message for p in problems}
+    assert any(f.endswith("audio.hmn") and "welcome.ogg" in m for f, m in messages.items())
+    assert any("check.ogg" in m and "another version" in m for m in messages.values())

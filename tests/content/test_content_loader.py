@@ -133,15 +133,22 @@ def test_svg_viewbox_origin_and_size_attributes(kit):
     assert [p.field for p in problems] == ["steps[1].hotspots[0].rect"]
 
 
+# Real sound, since the validator checks that recordings play: a sample lesson's OGG, and an
+# MP3 made of an ID3 tag and one MPEG-1 Layer III frame header.
+SAMPLE_OGG = Path(__file__).resolve().parents[2] / "lessons/vneid-level1/audio/hmn/welcome.ogg"
+MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x64" + bytes(413)
+
+
 def test_default_audio_is_found_without_declaring_it(kit):
     folder = kit.write()
     (folder / "audio" / "vi").mkdir(parents=True)
     (folder / "audio" / "km").mkdir(parents=True)
-    (folder / "audio" / "vi" / "welcome.ogg").write_bytes(b"OggS")
+    ogg = SAMPLE_OGG.read_bytes()
+    (folder / "audio" / "vi" / "welcome.ogg").write_bytes(ogg)
     (folder / "audio" / "vi" / "welcome.wav").write_bytes(b"RIFF")  # .ogg is preferred
-    (folder / "audio" / "km" / "recap.mp3").write_bytes(b"ID3")
+    (folder / "audio" / "km" / "recap.mp3").write_bytes(MP3)
     (folder / "audio" / "zz").mkdir()  # not a language of the table: ignored
-    (folder / "audio" / "zz" / "welcome.ogg").write_bytes(b"OggS")
+    (folder / "audio" / "zz" / "welcome.ogg").write_bytes(ogg)
     lesson, problems = kit.load(folder)
     assert problems == [] and lesson is not None
     root = folder.resolve()
@@ -152,14 +159,14 @@ def test_default_audio_is_found_without_declaring_it(kit):
 
 def test_declared_audio_overrides_the_default(kit):
     folder = kit.write(replace=[("    kind: summary\n",
-                                 "    kind: summary\n    audio: {vi: sounds/bai-hoc.wav}\n")])
+                                 "    kind: summary\n    audio: {vi: sounds/bai-hoc.mp3}\n")])
     (folder / "audio" / "vi").mkdir(parents=True)
-    (folder / "audio" / "vi" / "recap.ogg").write_bytes(b"OggS")
+    (folder / "audio" / "vi" / "recap.ogg").write_bytes(b"OggS")  # not used: not checked
     (folder / "sounds").mkdir()
-    (folder / "sounds" / "bai-hoc.wav").write_bytes(b"RIFF")
+    (folder / "sounds" / "bai-hoc.mp3").write_bytes(MP3)
     lesson, problems = kit.load(folder)
     assert problems == [] and lesson is not None
-    assert lesson.steps[3].audio == {"vi": folder.resolve() / "sounds" / "bai-hoc.wav"}
+    assert lesson.steps[3].audio == {"vi": folder.resolve() / "sounds" / "bai-hoc.mp3"}
 
 
 def test_numbers_and_dates_in_text_stay_as_written(kit):
