@@ -13,10 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bundle_install  # noqa: E402
 import next_step  # noqa: E402
+import speech  # noqa: E402
 import startup  # noqa: E402
 from common import print_table  # noqa: E402
 
-BENCHMARKS = [startup, next_step, bundle_install]
+BENCHMARKS = [startup, next_step, speech, bundle_install]
 
 
 def main() -> int:
