@@ -33,8 +33,9 @@ _DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
 _TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):([0-5]\d)(?![\d:])")
 _MONEY = re.compile(r"(?<![\w.,])(\d[\d.]*)\s?(?:đồng|đ|₫|VNĐ|VND)(?!\w)")
 # Identifiers: 0-prefixed numbers (optionally grouped by space, dot or dash, as phone numbers
-# are written) or a 9+ digit run. "0,5" and "50.000" are quantities and do not match.
-_IDENTIFIER = re.compile(r"(?<![\w.,])(?:0\d+(?:[ .-]\d+)*|\d{9,})(?![\w,]|\.\d)")
+# are written) or a 9+ digit run. "0,5" and "50.000" are quantities and do not match; a
+# comma or full stop after the number ends it ("Gọi 0912 345 678, rồi ...").
+_IDENTIFIER = re.compile(r"(?<![\w.,])(?:0\d+(?:[ .-]\d+)*|\d{9,})(?!\w|[.,]\d)")
 
 
 def nfc(text: str) -> str:

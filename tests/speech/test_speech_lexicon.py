@@ -56,6 +56,9 @@ def test_phone_and_id_numbers_are_read_digit_by_digit():
     assert speakable("CCCD 001203004567") == (
         "CCCD không không một hai không ba không không bốn năm sáu bảy")
     assert digits_aloud("12-30") == "một hai, ba không"
+    # A comma after the number ends the sentence part, not the number.
+    assert speakable("Gọi 0912 345 678, rồi chờ.") == (
+        "Gọi không chín một hai, ba bốn năm, sáu bảy tám, rồi chờ.")
 
 
 def test_quantities_stay_numbers():
