@@ -11,7 +11,7 @@ RUN_ARGS ?= --windowed
 PYTEST_ARGS ?=
 SHOTS ?= artifacts/screenshots
 
-.PHONY: run test bench i18n screenshots lint system clean bundles
+.PHONY: run test bench i18n screenshots lint system clean bundles dist dist-check usb
 
 system:
 	@bash build/setup-system.sh
@@ -38,6 +38,7 @@ run: $(STAMP) $(MO_STAMP)
 
 ## Run the whole test suite (offscreen Qt, real SQLite, real speech).
 test: $(STAMP) $(MO_STAMP)
+	@bash build/setup-test.sh
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 ## Print the benchmark table (start-up, next-step latency, ...).
@@ -65,6 +66,36 @@ bundles: $(STAMP)
 		$(VENV)/bin/kiosk bundle pack "$$lesson" -o build/out/bundles/ --key $(BUNDLE_KEY).key || exit 1; \
 	done
 	@echo "Trust the key on a kiosk with: kiosk trust add $(BUNDLE_KEY).pub"
+
+## The one-folder PyInstaller build, dist/kiosk/ (kiosk, kiosk-cli); see build/kiosk.spec.
+## PyInstaller and espeakng-loader come from the `build` extra of pyproject.toml.
+DIST := dist/kiosk
+BUILD_STAMP := $(VENV)/.installed-build
+# What the build depends on (names with spaces are bundled but cannot be make prerequisites).
+DIST_SOURCES := $(shell find kiosk lessons assets -type f ! -name '*.pyc' ! -name '* *' 2>/dev/null)
+$(BUILD_STAMP): $(STAMP) pyproject.toml
+	@bash build/setup-system.sh binutils
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[test,build]'
+	@touch $@
+
+$(DIST)/kiosk: $(BUILD_STAMP) $(MO_STAMP) build/kiosk.spec $(DIST_SOURCES)
+	@start=$$(date +%s); \
+	$(PY) -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/work \
+		build/kiosk.spec && \
+	echo "dist: $(DIST) is $$(du -sb $(DIST) | awk '{printf "%.1f MB", $$1 / 1e6}'), \
+	built in $$(( $$(date +%s) - start )) s"
+	@touch $@
+
+dist: $(DIST)/kiosk
+
+## Run the frozen app in a clean environment (no venv, offscreen), then install it from a stick.
+dist-check: $(DIST)/kiosk bundles
+	bash build/check_dist.sh
+
+## The USB-stick layout in DEST: DEST/KIOSK/{app,bundles,keys,sync,install.sh,INSTALL.txt}.
+usb: $(DIST)/kiosk bundles
+	@test -n "$(DEST)" || { echo "usage: make usb DEST=DIR" >&2; exit 2; }
+	@bash build/make_usb.sh "$(DEST)"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kiosk tests bench build

@@ -18,6 +18,8 @@ packages=(
   xvfb xauth
   # sound checks in tests (duration of rendered speech)
   sox
+  # sync tests: a kiosk process whose clock is set years back (libfaketime)
+  faketime
 )
 # Extra packages a caller needs (e.g. the hub's PostgreSQL): passed as arguments.
 packages+=("$@")

@@ -45,6 +45,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", metavar="CODE", help="start in this language (e.g. vi, tyz, km)")
     parser.add_argument("--voice", action="store_true", help="start in voice mode")
     parser.add_argument("--windowed", action="store_true", help="a normal window, not full screen")
+    parser.add_argument("--supervised", action="store_true",
+                        help="restart the kiosk after a crash (as `kiosk supervise`)")
     parser.add_argument(
         "--exit-when-ready",
         action="store_true",
@@ -82,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
     progress.set_defaults(handler=cmd_progress)
 
     _add_bundle_commands(sub)
+    from kiosk.sync.cli import add_commands as add_sync_commands
+
+    add_sync_commands(sub)
+    from kiosk.speech.cli import add_commands as add_speech_commands
+
+    add_speech_commands(sub)
+    from kiosk.hub.cli import add_commands as add_hub_commands
+
+    add_hub_commands(sub)
+    from kiosk.ops.cli import add_commands as add_ops_commands
+
+    add_ops_commands(sub)
+    from kiosk.store.pin_cli import add_commands as add_pin_commands
+
+    add_pin_commands(sub)
     parser.set_defaults(handler=cmd_run)
     return parser
 
@@ -152,11 +169,21 @@ def _add_bundle_commands(sub: argparse._SubParsersAction) -> None:
 def _data_dir(args: argparse.Namespace) -> Path:
     from kiosk import config
 
-    return config.data_dir(getattr(args, "data", None))
+    data = config.data_dir(getattr(args, "data", None))
+    if getattr(args, "handler", None) is not cmd_run and not getattr(args, "own_log", False):
+        from kiosk.ops import logs
+
+        logs.setup(data, logs.CLI_LOG)  # the kiosk and the supervisor keep their own files
+    return data
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.ui.app import RunOptions, run
+
+    if getattr(args, "supervised", False):
+        from kiosk.ops.cli import cmd_supervise
+
+        return cmd_supervise(args)
 
     options = RunOptions(
         data_dir=_data_dir(args),

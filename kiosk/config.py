@@ -20,10 +20,18 @@ DATABASE_NAME = "kiosk.sqlite3"
 
 
 def resource_root() -> Path:
-    """The folder holding lessons/, assets/ and locales/ (the repo root, or the frozen bundle)."""
+    """The folder holding lessons/, assets/ and locales/ (the repo root, or the frozen bundle).
+
+    PyInstaller sets `sys._MEIPASS` (the `_internal` folder beside `kiosk.exe` / `kiosk` in the
+    one-folder build of build/kiosk.spec); a frozen build without it keeps the resources in
+    `_internal` or beside the executable.
+    """
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root)
+    if getattr(sys, "frozen", False):
+        beside = Path(sys.executable).resolve().parent
+        return beside / "_internal" if (beside / "_internal").is_dir() else beside
     return Path(__file__).resolve().parent.parent
 
 

@@ -59,14 +59,16 @@ DEFAULT_LIMITS = Limits()
 
 
 def size_text(size: int) -> str:
-    """A size for people: bytes, KB or MB (decimal point by the UI language)."""
+    """A size for people: bytes, KB, MB or GB (decimal point by the UI language)."""
     from kiosk.i18n import format_number
 
     if size < 1024:
         return _("{n} bytes").format(n=size)
     if size < MiB:
         return _("{n} KB").format(n=format_number(round(size / 1024, 1)))
-    return _("{n} MB").format(n=format_number(round(size / MiB, 1)))
+    if size < 1024 * MiB:
+        return _("{n} MB").format(n=format_number(round(size / MiB, 1)))
+    return _("{n} GB").format(n=format_number(round(size / (1024 * MiB), 1)))
 
 
 def damaged(detail: object = None) -> DamagedBundleError:

@@ -121,6 +121,8 @@ def _recover_locked(data_dir: Path, store: Store) -> None:
             if data_dir / bundle.path != version:
                 log.info("removing leftover bundle version %s", version)
                 remove_tree(version)
+    with contextlib.suppress(OSError):
+        root.rmdir()  # only when empty: the start-up then has no bundle folder to look at
 
 
 def recover(data_dir: Path, store: Store | None = None) -> bool:

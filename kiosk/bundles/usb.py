@@ -6,8 +6,9 @@ part). `find_usb_folders` looks for it on every mounted volume: the folders name
 `KIOSK_USB_ROOTS` when that is set (tests, unusual set-ups), else on Linux /media/*/*,
 /run/media/*/*, /mnt/* and the removable mounts of /proc/mounts, on Windows the drive letters.
 `scan_bundles` classifies each bundle against what is installed (new, update, installed,
-older, invalid with the reason) using a full verify that writes nothing. No Qt here: the
-technician screen calls these from a background job.
+older, invalid with the reason) using a full verify that writes nothing; `scan_keys` says which
+key files on the stick the kiosk trusts already. No Qt here: the technician screen calls these
+from a background job.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from kiosk.bundles.archive import DEFAULT_LIMITS, Limits
 from kiosk.bundles.errors import BundleError, CancelledError
-from kiosk.bundles.keys import TrustStore
+from kiosk.bundles.keys import ROLE_ROOT, PublicKeyInfo, TrustStore, read_keyring, read_public_key
 from kiosk.bundles.manifest import Manifest
 from kiosk.bundles.verify import verify_bundle
 from kiosk.store import Store
@@ -180,3 +181,35 @@ def scan_bundles(folder: UsbFolder, store: Store, trust: TrustStore, *,
         results.append(FoundBundle(path, classify(verified.manifest, current), verified.manifest,
                                    current.version if current else None))
     return results
+
+
+@dataclass(frozen=True)
+class StickKey:
+    path: Path
+    name: str  # the publisher's name, or the keyring's file name
+    key_id: str  # the key id, or the root key id of a keyring
+    trusted: bool  # adding it would change nothing
+    version: int | None = None  # a keyring's version
+    problem: str = ""  # why it cannot be added (plain words); then `trusted` is False
+
+
+def scan_keys(folder: UsbFolder, trust: TrustStore) -> list[StickKey]:
+    """The key files in the stick's keys/ folder, read and checked (writing nothing)."""
+    roots: dict[str, PublicKeyInfo] = {kid: key for kid, key in trust.keys.items()
+                                       if key.role == ROLE_ROOT}
+    found = []
+    for path in folder.key_files():
+        try:
+            if path.suffix == ".keyring":
+                ring = read_keyring(path, roots)
+                newest = trust.keyrings.get(ring.root_key_id)
+                found.append(StickKey(path, path.name, ring.root_key_id,
+                                      newest is not None and newest.version >= ring.version,
+                                      ring.version))
+            else:
+                key = read_public_key(path)
+                found.append(StickKey(path, key.name or path.name, key.key_id,
+                                      key.key_id in trust.keys))
+        except BundleError as error:
+            found.append(StickKey(path, path.name, "", False, problem=error.user_message))
+    return found

@@ -81,6 +81,7 @@ class EngineStatus:
     worker_starts: int = 0
     hangs: int = 0
     crashes: int = 0
+    library: str | None = None  # the espeak-ng shipped with a frozen kiosk, when it is used
 
 
 @dataclass(order=True)
@@ -224,6 +225,7 @@ class TtsEngine:
             state="ready", engine=str(hello.get("engine", self.engine)), error=None,
             voices=tuple(str(v.get("id")) for v in hello.get("voices", [])),
             worker_pid=self._worker.pid, worker_starts=self._worker.starts,
+            library=hello.get("library"),
         )
         return hello
 

@@ -15,8 +15,10 @@ so the child sends its stdout to the null device.
 
 The parent (`WorkerClient`) waits for each answer with a timeout; a child that does not answer
 is killed (a hang), one whose pipe closes has died (a crash); either way the next job starts a
-fresh child. Messages are plain dicts: the hello `{"ok", "engine", "voices", "error"}` and per
-job `{"text", "voice", "rate", "out"}` -> `{"ok", "voice", "seconds", "error"}`.
+fresh child. A frozen kiosk's child loads the espeak-ng shipped with it (`espeak_lib`).
+Messages are plain dicts: the hello `{"ok", "engine", "voices", "library", "error"}` (`library`:
+the shipped espeak-ng in use, or None) and per job `{"text", "voice", "rate", "out"}` ->
+`{"ok", "voice", "seconds", "error"}`.
 """
 
 from __future__ import annotations
@@ -125,6 +127,9 @@ def worker_main(conn: Connection) -> None:
     except OSError:
         pass
     try:
+        from kiosk.speech.espeak_lib import use_shipped_espeak
+
+        library = use_shipped_espeak()  # a frozen kiosk brings its own espeak-ng
         import pyttsx3
 
         engine = pyttsx3.init()
@@ -140,7 +145,8 @@ def worker_main(conn: Connection) -> None:
     engine.connect("finished-utterance", lambda **_kw: finished.set())
     engine.connect("error", lambda exception=None, **_kw: errors.append(str(exception)))
     conn.send({"ok": True, "engine": getattr(engine, "driver_name", "unknown"),
-               "voices": voices, "pid": os.getpid()})
+               "voices": voices, "pid": os.getpid(),
+               "library": str(library) if library else None})
     while True:
         try:
             job = conn.recv()

@@ -16,6 +16,7 @@ from kiosk.store.learners import Learner
 from kiosk.store.outbox import OutboxEvent
 from kiosk.store.progress import LessonProgress
 from kiosk.store.store import Store, open_store
+from kiosk.store.sync_state import SyncState
 
 __all__ = [
     "DamagedDatabaseError",
@@ -25,6 +26,7 @@ __all__ = [
     "SchemaTooNewError",
     "Store",
     "StoreError",
+    "SyncState",
     "UnknownLearnerError",
     "open_store",
 ]

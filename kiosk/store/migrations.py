@@ -16,6 +16,7 @@ To change the schema, append a new function to `MIGRATIONS`; never edit a releas
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -148,9 +149,58 @@ def m002_installed_bundles(db: Database) -> None:
     )
 
 
+def m003_sync_state(db: Database) -> None:
+    """Sync: a hybrid-logical-clock stamp on every outbox event, and the kiosk's sync state.
+
+    `sync_state` has exactly one row: the last HLC stamp issued or heard, the enrollment (kiosk
+    id, hub, token, pinned hub key, or a code waiting to travel by stick) and the outcome of the
+    last sync passes. Events recorded before this version get stamps made from their creation
+    times, in `seq` order, so they too compare in the order they happened.
+    """
+    from kiosk.sync import hlc
+
+    db.execute("ALTER TABLE outbox ADD COLUMN hlc TEXT")
+    db.execute(
+        """CREATE TABLE sync_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            hlc TEXT NOT NULL DEFAULT '',
+            kiosk_id TEXT,
+            name TEXT,
+            commune TEXT,
+            hub_url TEXT,
+            token TEXT,
+            hub_id TEXT,
+            hub_public_key TEXT,
+            enroll_code TEXT,
+            enrolled TEXT,
+            enrolled_via TEXT,
+            last_attempt TEXT,
+            last_success TEXT,
+            last_error TEXT,
+            last_error_at TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            next_attempt TEXT,
+            refused_bundles TEXT NOT NULL DEFAULT '[]'
+        )"""
+    )
+    stamp = hlc.ZERO
+    rows = db.execute("SELECT seq, created FROM outbox ORDER BY seq").fetchall()
+    for seq, created in rows:
+        try:
+            created_ms = int(dt.datetime.fromisoformat(created).timestamp() * 1000)
+        except (TypeError, ValueError):
+            created_ms = 0
+        stamp = hlc.send(stamp, created_ms)
+        db.execute("UPDATE outbox SET hlc = ? WHERE seq = ?", (str(stamp), seq))
+    db.execute(
+        "INSERT INTO sync_state (id, hlc) VALUES (1, ?)", (str(stamp) if rows else "",)
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     m001_learners_progress_settings_outbox,
     m002_installed_bundles,
+    m003_sync_state,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

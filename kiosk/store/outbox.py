@@ -3,9 +3,10 @@
 Events are written by the other store modules inside the same transaction as the change they
 describe (`add_event`), so the hub can never hear of progress the kiosk lost, nor miss progress
 the kiosk kept. Each event has a UUIDv7 id (the hub stores by it, so retries and USB files may
-overlap), a `seq` that only grows on this kiosk, a type, a JSON payload with pseudonymous data
-only (random learner id, never a name), the UTC time it was created and, once the hub has it,
-the time it was acknowledged.
+overlap), a `seq` that only grows on this kiosk, a hybrid-logical-clock stamp (`hlc`, from
+`sync_state.tick`: in order even when the PC's clock is wrong), a type, a JSON payload with
+pseudonymous data only (random learner id, never a name), the UTC time it was created and,
+once the hub has it, the time it was acknowledged.
 `uuid6` is imported when the first event is made, not at start-up: it reads package metadata on
 import, which costs more than the rest of this module; `prepare` loads it ahead (when a lesson
 opens), so the first finished step does not pay for it.
@@ -20,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.store import sync_state
 from kiosk.store.db import now_iso, write_transaction
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ class OutboxEvent:
     payload: dict[str, Any]
     created: str
     acked: str | None
+    hlc: str = ""
 
 
 def prepare() -> None:
@@ -62,25 +65,29 @@ def add_event(db: sqlite3.Connection, event_type: str, payload: Mapping[str, Any
     event_id = _new_id()
     created = now_iso()
     body = json.dumps(dict(payload), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    cursor = db.execute(
-        "INSERT INTO outbox (id, type, payload, created) VALUES (?, ?, ?, ?)",
-        (event_id, event_type, body, created),
-    )
+    with write_transaction(db):
+        stamp = sync_state.tick(db)
+        cursor = db.execute(
+            "INSERT INTO outbox (id, type, payload, created, hlc) VALUES (?, ?, ?, ?, ?)",
+            (event_id, event_type, body, created, stamp),
+        )
     seq = int(cursor.lastrowid or 0)
-    return OutboxEvent(event_id, seq, event_type, dict(payload), created, None)
+    return OutboxEvent(event_id, seq, event_type, dict(payload), created, None, stamp)
 
 
 def _event(row: Sequence[Any]) -> OutboxEvent:
-    seq, event_id, event_type, payload, created, acked = row
-    return OutboxEvent(event_id, seq, event_type, json.loads(payload), created, acked)
+    seq, event_id, event_type, payload, created, acked, stamp = row
+    return OutboxEvent(event_id, seq, event_type, json.loads(payload), created, acked, stamp or "")
 
 
-def pending_events(db: sqlite3.Connection, limit: int = 1000) -> list[OutboxEvent]:
-    """The oldest unacknowledged events, in the order they happened."""
+def pending_events(
+    db: sqlite3.Connection, limit: int = 1000, after_seq: int = 0
+) -> list[OutboxEvent]:
+    """The oldest unacknowledged events (with `seq` > `after_seq`), in the order they happened."""
     rows = db.execute(
-        "SELECT seq, id, type, payload, created, acked FROM outbox "
-        "WHERE acked IS NULL ORDER BY seq LIMIT ?",
-        (max(0, int(limit)),),
+        "SELECT seq, id, type, payload, created, acked, hlc FROM outbox "
+        "WHERE acked IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+        (int(after_seq), max(0, int(limit))),
     ).fetchall()
     return [_event(row) for row in rows]
 

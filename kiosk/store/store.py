@@ -23,6 +23,7 @@ from kiosk.store import learners as _learners
 from kiosk.store import outbox as _outbox
 from kiosk.store import progress as _progress
 from kiosk.store import settings as _settings
+from kiosk.store import sync_state as _sync_state
 from kiosk.store.bundles import InstalledBundle
 from kiosk.store.db import damaged_message, open_database
 from kiosk.store.errors import DamagedDatabaseError, StoreError
@@ -30,6 +31,7 @@ from kiosk.store.learners import Learner
 from kiosk.store.migrations import migrate, schema_version
 from kiosk.store.outbox import OutboxEvent
 from kiosk.store.progress import LessonProgress
+from kiosk.store.sync_state import SyncState
 
 log = logging.getLogger(__name__)
 
@@ -189,8 +191,8 @@ class Store:
     # outbox
 
     @_guarded
-    def pending_events(self, limit: int = 1000) -> list[OutboxEvent]:
-        return _outbox.pending_events(self._db, limit)
+    def pending_events(self, limit: int = 1000, after_seq: int = 0) -> list[OutboxEvent]:
+        return _outbox.pending_events(self._db, limit, after_seq)
 
     @_guarded
     def ack_events(self, ids: Sequence[str]) -> int:
@@ -199,6 +201,26 @@ class Store:
     @_guarded
     def outbox_counts(self) -> tuple[int, int]:
         return _outbox.outbox_counts(self._db)
+
+    # sync state (enrollment, outcome of the last passes) and the hybrid logical clock
+
+    @_guarded
+    def sync_state(self) -> SyncState:
+        return _sync_state.read(self._db)
+
+    @_guarded
+    def update_sync_state(self, **changes: Any) -> SyncState:
+        return _sync_state.update(self._db, **changes)
+
+    @_guarded
+    def next_hlc(self) -> str:
+        """A new hybrid-logical-clock stamp (for a batch the kiosk is about to send)."""
+        return _sync_state.tick(self._db)
+
+    @_guarded
+    def observe_hlc(self, remote: object) -> str:
+        """Take in the hub's time; later stamps come after it."""
+        return _sync_state.observe(self._db, remote)
 
     # installed bundles (the files are kiosk.bundles' business; these are the rows)
 

@@ -107,6 +107,9 @@ def run(options: RunOptions) -> int:
 
     from kiosk import config
     from kiosk.i18n import _
+    from kiosk.ui import startup
+
+    startup.prepare(options.data_dir)  # log file, crash tracebacks
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -114,10 +117,15 @@ def run(options: RunOptions) -> int:
     load_fonts(config.assets_dir() / "fonts")
     interactive = not options.exit_when_ready
 
-    from kiosk.store import StoreError, open_store
+    from kiosk.store import DamagedDatabaseError, StoreError
 
     try:
-        store = open_store(config.database_path(options.data_dir))
+        # Checked first; a damaged file gets the recovery screen, never a crash.
+        store = startup.open_store_checked(
+            config.database_path(options.data_dir), interactive, options.windowed
+        )
+    except DamagedDatabaseError as error:
+        return _fail(str(error), repr(error), show_dialog=False)
     except StoreError as error:
         # Translators: shown when the kiosk's data file is damaged or unreadable.
         message = _("The kiosk's saved data cannot be opened: {reason}").format(reason=error)
@@ -131,10 +139,16 @@ def run(options: RunOptions) -> int:
         store.close()
 
 
+def _install_leftovers(data_dir: Path) -> bool:
+    """What an interrupted first install leaves (kiosk.bundles.install's STAGING_DIR and
+    BUNDLES_DIR): then the bundle machinery runs at start-up to clean it."""
+    return (data_dir / "staging").exists() or (data_dir / "bundles").exists()
+
+
 def _bundle_dirs(data_dir: Path, store: Store) -> list[Path]:
     """Lesson folders of installed bundles; a broken install never stops the kiosk."""
     try:
-        if not store.installed_bundles():
+        if not store.installed_bundles() and not _install_leftovers(data_dir):
             return []  # the common case: skip importing the bundle machinery at start-up
         from kiosk.bundles.install import installed_lesson_dirs
 
@@ -156,12 +170,12 @@ def _run_with_store(app: QApplication, store: Store, options: RunOptions, starte
     # Unchanged lessons come checked from the content cache: no YAML parsed at start-up.
     cache = cache_path(options.data_dir)
     languages = load_languages(cache=cache)
-    dirs = list(options.lesson_dirs or [config.builtin_lessons_dir()])
-    dirs.extend(_bundle_dirs(options.data_dir, store))
+    base_dirs = list(options.lesson_dirs or [config.builtin_lessons_dir()])
+    dirs = [*base_dirs, *_bundle_dirs(options.data_dir, store)]
     curriculum = load_curriculum(dirs, languages, cache=cache)
     for problem in curriculum.problems:
         log.warning("lesson not loaded: %s", problem)
-    session = Session(store, curriculum, languages, options.language)
+    session = Session(store, curriculum, languages, options.language, lesson_dirs=base_dirs)
     apply_language_font(app, tuple(session.language.fonts))
     scale = theme.clamp_scale(session.setting(theme.SCALE_SETTING, 1.0))
     app.setStyleSheet(theme.stylesheet(scale))  # before the widgets exist: polished once
@@ -171,7 +185,7 @@ def _run_with_store(app: QApplication, store: Store, options: RunOptions, starte
         window.resize(*WINDOWED_SIZE)
         window.show()
     else:
-        window.showFullScreen()
+        window.attendant.enable_kiosk_mode()  # full screen, frameless, exits need the PIN
     window.start()
     window.activateWindow()
     probe = None
@@ -188,10 +202,18 @@ def _run_with_store(app: QApplication, store: Store, options: RunOptions, starte
         AfterFirstPaint(window, lambda: start_speech(window, languages, options.data_dir))
         # Once the home screen is up, build the player so the first lesson opens at once.
         QTimer.singleShot(WARM_UP_DELAY_MS, window.warm_up)
+        from kiosk.ui import startup
+
+        startup.after_start(window, options.data_dir)  # daily backup, first-run tutorial
     code = app.exec()
     if probe is not None:
         code = probe.exit_code
+    if window.attendant.guard is not None:
+        window.attendant.guard.release()  # the program is ending: the window may close
     window.close()
+    from kiosk.ops import logs
+
+    logs.complete(options.data_dir)  # an early exit still leaves its records in the log file
     return code
 
 

@@ -1,4 +1,4 @@
-"""The main window's state machine: home → player → done → home.
+"""The main window's state machine: home → player → done → home, and the technician screen.
 
 Only the moves in `MOVES` exist; anything else is a programming error and is refused loudly
 in the log (the kiosk stays where it is rather than showing a half-built screen). Each move
@@ -26,12 +26,15 @@ class State(StrEnum):
     HOME = "home"
     PLAYER = "player"
     DONE = "done"
+    TECHNICIAN = "technician"
 
 
 MOVES: dict[State, frozenset[State]] = {
-    State.HOME: frozenset({State.PLAYER}),
-    State.PLAYER: frozenset({State.HOME, State.DONE}),
-    State.DONE: frozenset({State.HOME, State.PLAYER}),
+    State.HOME: frozenset({State.PLAYER, State.TECHNICIAN}),
+    State.PLAYER: frozenset({State.HOME, State.DONE, State.TECHNICIAN}),
+    State.DONE: frozenset({State.HOME, State.PLAYER, State.TECHNICIAN}),
+    # The technician screen (Ctrl+Alt+T from anywhere) goes back only to the lessons.
+    State.TECHNICIAN: frozenset({State.HOME}),
 }
 
 

@@ -3,7 +3,8 @@
 It drives the real window on a throw-away data folder, at 1366×768 and 1920×1080, through the
 home screen, the language picker, an explain step, a practice step before and after a wrong
 tap, a quiz with feedback, the summary, the completion screen, the home screen in Khmer and
-Tai Dam, and the text at 200 %, and saves each as a PNG (QWidget.grab). Run it under Xvfb to
+Tai Dam, the text at 200 %, and the technician screen (kiosk.ui.screenshots_technician), and
+saves each as a PNG (QWidget.grab). Run it under Xvfb to
 see real rendering, or offscreen (QT_QPA_PLATFORM=offscreen) in tests.
 """
 
@@ -79,8 +80,22 @@ def capture_all(out: Path, lesson_dirs: Sequence[Path], size: tuple[int, int]) -
                 raise OSError(f"could not write {path}")
             saved.append(path)
 
+        def save_image(name: str, picture) -> None:
+            path = out / f"{prefix}-{name}.png"
+            picture.save(str(path))
+            saved.append(path)
+
         try:
             _tour(window, session, shot)
+            # PIN, USB stick, install, every technician page (kiosk.ui.screenshots_technician).
+            from kiosk.ui import screenshots_technician
+
+            screenshots_technician.tour(window, session, shot)
+            # Help, idle question, card codes, slip, recovery (kiosk.ui.screenshots_allday).
+            from kiosk.ui import screenshots_allday
+
+            screenshots_allday.tour(window, session, shot, save_image)
+            saved.append(screenshots_allday.recovery_screen(size, out, prefix))
         finally:
             window.close()
             app.removeEventFilter(window)

@@ -5,7 +5,10 @@ language, and turns screen actions into store calls (start a lesson, move betwee
 finish a step durably, record a quiz answer, remember settings). Screens never see SQL or
 paths; they ask the session for text in the learner's language (`pick`) and for progress.
 Switching the language also switches the UI catalog (kiosk.i18n) and remembers the choice on
-the learner card. No Qt here: the session is plain Python so it is easy to test and reuse.
+the learner card. The technician screen reloads the curriculum through it after installing or
+removing a bundle (`load_curriculum` off the UI thread, then `use_curriculum`) and sets the
+kiosk-wide defaults (language at start, speech rate; kiosk.store.technician).
+No Qt here: the session is plain Python so it is easy to test and reuse.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import i18n
+from kiosk import config, i18n
 from kiosk.content.model import Lesson, LocalizedText, Picked, Step
+from kiosk.store import technician
 
 if TYPE_CHECKING:
     from kiosk.content.catalog import Curriculum
@@ -38,10 +43,13 @@ class Session:
         curriculum: Curriculum,
         languages: LanguageTable,
         language: str | None = None,
+        lesson_dirs: Sequence[Path] | None = None,
     ) -> None:
         self.store = store
         self.curriculum = curriculum
         self.languages = languages
+        # The lesson folders besides installed bundles: built-in, or `kiosk run --lessons`.
+        self.lesson_dirs = list(lesson_dirs or [config.builtin_lessons_dir()])
         self.learner: Learner = self._initial_learner()
         stored = getattr(self.learner, "language", None) or store.get_setting(
             LANGUAGE_SETTING, "vi"
@@ -128,6 +136,27 @@ class Session:
     def lesson(self, lesson_id: str) -> Lesson | None:
         return self.curriculum.get(lesson_id)
 
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.store.path).parent
+
+    def load_curriculum(self) -> Curriculum:
+        """The lesson folders plus every installed bundle, loaded again (no UI: a worker may
+        call it). Lessons with problems are logged and left out, as at start-up."""
+        from kiosk.bundles.install import installed_lesson_dirs
+        from kiosk.content.cache import cache_path
+        from kiosk.content.catalog import load_curriculum
+
+        dirs = [*self.lesson_dirs, *installed_lesson_dirs(self.data_dir, self.store)]
+        curriculum = load_curriculum(dirs, self.languages, cache=cache_path(self.data_dir))
+        for problem in curriculum.problems:
+            log.warning("lesson not loaded: %s", problem)
+        return curriculum
+
+    def use_curriculum(self, curriculum: Curriculum) -> None:
+        """Show these lessons from now on (the home screen rebuilds its tiles on entry)."""
+        self.curriculum = curriculum
+
     def progress(self) -> dict[str, LessonProgress]:
         return self.store.lesson_progress(self.learner.id)
 
@@ -191,13 +220,38 @@ class Session:
     # -- speech ----------------------------------------------------------------------------
 
     def speech_rate(self) -> int | None:
-        """The current learner's speech rate, or None when they never changed it."""
+        """The current learner's speech rate, else the kiosk's default, else None."""
         rate = getattr(self.learner, "speech_rate", None)
-        return int(rate) if isinstance(rate, int) and not isinstance(rate, bool) else None
+        if isinstance(rate, int) and not isinstance(rate, bool):
+            return int(rate)
+        return technician.default_rate(self.store)
 
     def set_speech_rate(self, rate: int) -> None:
         """Remember the rate on the learner card (the narrator has clamped it already)."""
         self.store.set_learner_speech_rate(self.learner.id, int(rate))
+        self.learner = self.store.get_learner(self.learner.id)
+
+    # -- kiosk-wide defaults (the technician screen) ---------------------------------------
+
+    def set_default_language(self, code: str) -> bool:
+        """The language the kiosk starts in (on the shared guest card); True when the language
+        in use changed too (the guest is learning now), so the window re-fonts."""
+        language = self._language_or_default(code)
+        technician.set_default_language(self.store, language.code)
+        guest = self.store.guest()
+        self.store.set_learner_language(guest.id, language.code)
+        self.store.set_setting(LANGUAGE_SETTING, language.code)
+        if not self.is_guest() or language.code == self.language.code:
+            return False
+        self.learner = self.store.get_learner(guest.id)
+        self.language = language
+        self._apply_ui_language()
+        return True
+
+    def set_default_speech_rate(self, rate: int) -> None:
+        """The speech rate of the guest card and of every card that never chose its own."""
+        technician.set_default_rate(self.store, rate)
+        self.store.set_learner_speech_rate(self.store.guest().id, int(rate))
         self.learner = self.store.get_learner(self.learner.id)
 
     # -- settings --------------------------------------------------------------------------

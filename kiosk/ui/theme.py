@@ -253,18 +253,27 @@ QPushButton[role="answer"][state="right"] {{ color: {p.success_text}; background
     border: 5px solid {p.success_ring}; }}
 QPushButton[role="answer"][state="tried"] {{ color: {p.hint_text}; background: {p.hint_bg};
     border: 5px solid {p.hint_text}; }}
+QPushButton[role="nav"] {{ text-align: left; font-size: {b.button}px; min-height: {b.target}px; }}
+QPushButton[role="nav"][current="true"] {{ color: {p.on_primary}; background: {p.primary};
+    border-color: {p.primary}; font-weight: bold; }}
 QPushButton:disabled {{ color: {p.on_disabled}; background: {p.disabled};
     border-color: {p.disabled}; }}
 QPushButton:focus, QPushButton[role="primary"]:focus, QPushButton[role="tile"]:focus,
-QPushButton[role="answer"]:focus {{ color: {p.on_focus}; background: {p.focus};
+QPushButton[role="answer"]:focus, QPushButton[role="nav"][current="true"]:focus {{
+    color: {p.on_focus}; background: {p.focus};
     border: 5px solid {p.focus_ring}; }}
 QPushButton[role="bar"] {{ color: {p.on_primary}; background: {p.primary};
-    border: 3px solid {p.on_bar}; font-size: {b.button}px; min-height: {b.target}px; }}
+    border: 3px solid {p.on_bar}; font-size: {b.button}px; min-height: {b.target}px;
+    padding: 4px 14px; }}
 QPushButton[role="bar"]:focus {{ color: {p.on_focus}; background: {p.focus};
     border: 5px solid {p.on_bar}; }}
 QLineEdit {{ font-size: {s.title}px; min-height: {s.target}px; padding: 4px 12px;
     background: {p.surface}; color: {p.text}; border: 3px solid {p.border}; border-radius: 10px; }}
 QLineEdit:focus {{ border: 5px solid {p.focus_ring}; }}
+QFrame[role="card"] {{ border: 3px solid {p.border}; border-radius: 12px; }}
+QProgressBar {{ min-height: 40px; min-width: 200px; background: {p.surface};
+    border: 3px solid {p.border}; border-radius: 10px; }}
+QProgressBar::chunk {{ background: {p.primary}; border-radius: 6px; }}
 QScrollBar:vertical {{ width: 28px; background: {p.secondary}; border: none; margin: 0; }}
 QScrollBar::handle:vertical {{ background: {p.border}; min-height: 64px; border-radius: 10px;
     margin: 3px; }}

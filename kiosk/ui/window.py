@@ -10,6 +10,11 @@ filter stops narration on any key or click, takes the kiosk-wide voice keys of k
 other key press in this window first to the current screen's `handle_key` (the keyboard
 contract of DESIGN §8 lives in the screens). The narrator is attached later by the app
 (`attach_narrator`), after the home screen is up. Language switches re-font and retranslate.
+Ctrl+Alt+T, or holding the title at the top left for five seconds (kiosk.ui.hold), opens the
+technician screen from anywhere (`request_technician`); it is built only then.
+The attendant (kiosk.ui.attendant) adds the Help button to the bar, the panels over the
+screens (help, "Are you still there?", the key tutorial), which see every key first, the idle
+timer that brings the kiosk back to the guest card, and kiosk mode's guard.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,6 +37,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.i18n import _
 from kiosk.ui import keys, theme
+from kiosk.ui.attendant import Attendant
+from kiosk.ui.hold import HoldToOpen
 from kiosk.ui.keys import Action
 from kiosk.ui.narration import Narrator
 from kiosk.ui.navigator import Navigator, State
@@ -44,6 +51,7 @@ from kiosk.ui.widgets import TextBlock, big_button, describe, set_role
 if TYPE_CHECKING:
     from kiosk.ui.screens.done import DoneScreen
     from kiosk.ui.screens.player import PlayerScreen
+    from kiosk.ui.screens.technician import TechnicianScreen
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +103,7 @@ class MainWindow(QMainWindow):
         text_column.addLayout(self.notes)
         bar_layout = QHBoxLayout(self.bar)
         bar_layout.setContentsMargins(24, 8, 16, 8)
-        bar_layout.setSpacing(16)
+        bar_layout.setSpacing(10)  # four buttons must fit beside the title at 200 %
         bar_layout.addLayout(text_column, 1)
         bar_layout.addWidget(self.home_button)
         bar_layout.addWidget(self.voice_button)
@@ -108,8 +116,10 @@ class MainWindow(QMainWindow):
                 State.HOME: lambda: HomeScreen(session, self.voice),
                 State.PLAYER: self._make_player,
                 State.DONE: self._make_done,
+                State.TECHNICIAN: self._make_technician,
             },
         )
+        self._corner_hold = HoldToOpen(self.where, self.request_technician)
         self.navigator.created.connect(self._wire)
         self.navigator.moved.connect(self._moved)
         central = QWidget()
@@ -119,6 +129,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        # Help button, panels, idle privacy, kiosk mode (kiosk.ui.attendant).
+        self.attendant = Attendant(self)
 
         self.retranslate()
         self.set_text_scale(self.scale, remember=False)
@@ -133,6 +145,7 @@ class MainWindow(QMainWindow):
             # Installed only now: building the screens sends thousands of events it need not see.
             app.installEventFilter(self)
         self.voice.start()
+        self.attendant.start()
 
     def attach_narrator(self, narrator: Narrator) -> None:
         """Speech is ready (the app makes it after the home screen shows): start talking."""
@@ -184,6 +197,36 @@ class MainWindow(QMainWindow):
 
         return DoneScreen(self.session, self.voice)
 
+    def _make_technician(self) -> Screen:
+        from kiosk.ui.screens.technician import TechnicianScreen
+
+        return TechnicianScreen(self.session, self.voice)
+
+    @property
+    def technician(self) -> TechnicianScreen:
+        return self.navigator.screen(State.TECHNICIAN)  # type: ignore[return-value]
+
+    def request_technician(self) -> None:
+        """Open the technician screen (its PIN page first) from wherever the kiosk is."""
+        if self.navigator.state is not State.TECHNICIAN:
+            self.navigator.go(State.TECHNICIAN)
+
+    def exit_kiosk(self) -> None:
+        """The technician closed the program from the technician screen."""
+        log.info("kiosk program closed by the technician")
+        guard = getattr(self.attendant, "guard", None)
+        if guard is not None:
+            guard.release()
+        self.close()
+        app = QApplication.instance()
+        # Only a running event loop is ended (`kiosk run`); tests drive the window without one.
+        if app is not None and QThread.currentThread().loopLevel() > 0:
+            app.exit(0)
+
+    def _lessons_changed(self) -> None:
+        if self.navigator.state is State.HOME:
+            self.home.refresh()
+
     @property
     def home(self) -> HomeScreen:
         return self.navigator.screen(State.HOME)  # type: ignore[return-value]
@@ -211,6 +254,11 @@ class MainWindow(QMainWindow):
             screen.again_requested.connect(
                 lambda lid: self.navigator.go(State.PLAYER, lesson_id=lid, restart=True)
             )
+        elif state == State.TECHNICIAN.value:
+            screen.home_requested.connect(self.go_home)
+            screen.language_chosen.connect(self.set_language)
+            screen.lessons_changed.connect(self._lessons_changed)
+            screen.exit_requested.connect(self.exit_kiosk)
 
     # -- top bar ---------------------------------------------------------------------------
 
@@ -244,6 +292,7 @@ class MainWindow(QMainWindow):
         describe(self.home_button, _("Back to the lessons"), _("Your progress is kept (Escape)"))
         self._label_size_button()
         self._label_voice_button()
+        self.attendant.retranslate()
         for screen in self.navigator.built:
             screen.retranslate()
         self.update_header()
@@ -308,6 +357,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self)
         self.voice.stop_listening()
+        self.attendant.stop()
         self._hold.stop()
         super().closeEvent(event)
 
@@ -352,10 +402,15 @@ class MainWindow(QMainWindow):
             self.voice.change_rate(-1)
 
     def _key(self, event: QKeyEvent, screen) -> bool:
+        if self.attendant.handle_key(event):  # panels over the screen, kiosk-mode chords
+            return True
         key, mods = Qt.Key(event.key()), event.modifiers()
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         if key == Qt.Key.Key_F2:
             self.cycle_text_size()
+            return True
+        if ctrl and mods & Qt.KeyboardModifier.AltModifier and key == Qt.Key.Key_T:
+            self.request_technician()
             return True
         if ctrl and key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.set_text_scale(theme.next_scale(self.scale, +1))

@@ -3,8 +3,8 @@
 `BundleKit` copies a built-in lesson into a temporary folder (renumbered, optionally with
 extra files), packs it with a real publisher key, and opens bundles as `Crafted` objects whose
 entries, manifest and signature a test changes one at a time before writing a new zip.
-`snapshot` records a data folder's files and bundle table, so a refusal can prove that
-nothing changed.
+`snapshot` records a data folder's files (but logs and backups) and bundle table, so a
+refusal can prove that nothing changed.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ from kiosk.bundles.pack import pack_bundle
 REPO = Path(__file__).resolve().parents[2]
 LESSONS = REPO / "lessons"
 REGULAR = (stat.S_IFREG | 0o644) << 16
+# Folders the kiosk writes while it runs, whatever a bundle does: the command log and the
+# daily database copies (kiosk.ops). They are not lessons, so a refusal may add to them.
+OPERATIONS = ("logs", "backups")
 
 
 def trust_of(data_dir: Path) -> TrustStore:
@@ -39,6 +42,8 @@ def snapshot(data_dir: Path) -> tuple[dict[str, str], list[dict[str, Any]]]:
     for path in sorted(data_dir.rglob("*")):
         name = path.relative_to(data_dir).as_posix()
         if path.name.startswith("kiosk.sqlite3") or path.name == "bundles.lock":
+            continue
+        if name.split("/", 1)[0] in OPERATIONS:
             continue
         files[name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "/"
     rows = [asdict(bundle) for bundle in list_bundles(data_dir)] \

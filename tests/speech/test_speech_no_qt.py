@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-NON_QT = ["cache", "diagnostics", "engine", "errors", "lexicon", "sentences", "sources",
-          "speechlog", "tts_worker"]
+NON_QT = ["cache", "cli", "diagnostics", "engine", "errors", "espeak_lib", "lexicon",
+          "sentences", "sources", "speechlog", "tts_worker"]
 
 
 def test_non_qt_speech_modules_import_without_pyside6():

@@ -33,6 +33,13 @@ FIXTURE_LESSONS = Path(__file__).parent / "fixtures" / "lessons"
 WIDTH, HEIGHT = 1366, 768
 
 
+@pytest.fixture(autouse=True)
+def no_usb_sticks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The technician screen looks for sticks only in tmp_path, never at this machine's mounts
+    (a test that wants a stick sets KIOSK_USB_ROOTS again)."""
+    monkeypatch.setenv("KIOSK_USB_ROOTS", str(tmp_path / "no-usb-stick"))
+
+
 @pytest.fixture(scope="session")
 def ui_app(qapp: QApplication) -> QApplication:
     load_fonts(config.assets_dir() / "fonts")
@@ -57,7 +64,8 @@ def kiosk_window(ui_app: QApplication, qtbot, data_dir: Path) -> Iterator[Window
         languages = load_languages()
         curriculum = load_curriculum(lessons or [FIXTURE_LESSONS], languages)
         assert not curriculum.problems, curriculum.problems
-        session = Session(store, curriculum, languages, language)
+        session = Session(store, curriculum, languages, language,
+                          lesson_dirs=lessons or [FIXTURE_LESSONS])
         apply_language_font(ui_app, tuple(session.language.fonts))
         ui_app.setStyleSheet(theme.stylesheet(1.0))
         window = MainWindow(session, voice=voice)

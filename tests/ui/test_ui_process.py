@@ -48,24 +48,30 @@ def test_damaged_database_is_a_message_not_a_traceback(data_dir):
 
 
 def test_damaged_database_dialog_in_normal_run(ui_app, qtbot, data_dir):
-    """Without --exit-when-ready the learner sees a message box, then the kiosk exits 1."""
+    """Without --exit-when-ready the recovery screen shows (kiosk.ui.recovery); closed by the
+    technician without a repair, the kiosk exits 1 and the damaged file is left as it was."""
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.app import RunOptions, run
+    from kiosk.ui.recovery import RecoveryScreen
 
     (data_dir / "kiosk.sqlite3").write_bytes(b"garbage" * 500)
     seen: list[str] = []
 
-    def close_box() -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            seen.append(box.text())
-            box.accept()
+    def close_screen() -> None:
+        screens = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, RecoveryScreen) and w.isVisible()]
+        if screens:
+            seen.append(screens[0].title.plain())
+            screens[0].close_button.click()
         else:
-            QTimer.singleShot(20, close_box)
+            QTimer.singleShot(20, close_screen)
 
-    QTimer.singleShot(20, close_box)
+    QTimer.singleShot(20, close_screen)
     options = RunOptions(data_dir, None, None, voice=False, windowed=True, exit_when_ready=False)
     assert run(options) == 1
-    assert seen and "damaged" in seen[0]
+    from kiosk.i18n import _
+
+    assert seen and _("The kiosk's saved data is damaged") in seen[0]
+    assert (data_dir / "kiosk.sqlite3").read_bytes() == b"garbage" * 500

@@ -179,6 +179,9 @@ def visit_everything(qtbot, press, window, check) -> None:
         check(f"{step.kind.value} step after the learner acted")
         press(Qt.Key.Key_Right)
     check("completion")
+    from tests.ui.test_ui_technician import walk_technician
+
+    walk_technician(qtbot, window, check)  # Ctrl+Alt+T, the PIN, every technician page
 
 
 def test_every_widget_named_and_big_enough(qtbot, press, kiosk_window):

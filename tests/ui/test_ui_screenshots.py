@@ -27,6 +27,18 @@ NAMES = (
     "home-200",
     "practice-200",
     "quiz-200",
+    "technician-pin-setup",
+    "technician-pin-wrong",
+    "technician-usb",
+    "technician-usb-installed",
+    "technician-installed",
+    "technician-remove-question",
+    "technician-keys",
+    "technician-kiosk",
+    "technician-voice",
+    "technician-checks",
+    "technician-exit-question",
+    "technician-usb-200",
 )
 
 

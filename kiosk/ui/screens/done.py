@@ -4,7 +4,9 @@ It is a calm page with one big button back to the lessons (Enter does the same, 
 and a second one to go through the lesson again. The date is formatted for the learner's
 language by kiosk.i18n.format_date (Babel: Vietnamese or Khmer, others like Vietnamese).
 On arrival the congratulation and the lesson's title are spoken (with the "lesson done"
-earcon and, in voice mode, what Enter does); Space says it again.
+earcon and, in voice mode, what Enter does); Space says it again. "Print a slip" makes the
+completion slip (kiosk.ui.slip): printed when the PC has a printer, always kept as a PDF in the
+data folder; the screen shows and says which. Left and Right move between the three buttons.
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ class DoneScreen(Screen):
         self.lesson_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.when = TextBlock()
         self.when.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.slip_note = TextBlock("success")
+        self.slip_note.hide()
+        self.slip_button = big_button("", "")
+        self.slip_button.clicked.connect(self.print_slip)
         self.home_button = big_button("", "", role="primary")
         self.again_button = big_button("", "")
         self.home_button.clicked.connect(self.home_requested)
@@ -53,14 +59,14 @@ class DoneScreen(Screen):
         buttons = QHBoxLayout()
         buttons.setSpacing(24)
         buttons.addWidget(self.again_button, 1)
-        buttons.addStretch(1)
+        buttons.addWidget(self.slip_button, 1)
         buttons.addWidget(self.home_button, 1)
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(24, 24, 24, 24)
         column.setSpacing(24)
         column.addStretch(1)
-        for block in (self.cheer, self.lesson_title, self.when):
+        for block in (self.cheer, self.lesson_title, self.when, self.slip_note):
             column.addWidget(block)
         column.addStretch(1)
         layout = QVBoxLayout(self)
@@ -74,6 +80,7 @@ class DoneScreen(Screen):
         self.lesson_id = str(args["lesson_id"])
         self.retranslate()
         self.home_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.slip_note.hide()
         self.clear_speech_notes()
         if self.voice is not None:
             self.voice.earcon("done")
@@ -116,6 +123,38 @@ class DoneScreen(Screen):
         describe(self.home_button, _("Back to the lessons"), _("Press Enter to choose a lesson"))
         self.again_button.setText("↻ " + _("Do it again"))
         describe(self.again_button, _("Do it again"), _("Go through this lesson once more"))
+        # Translators: button on the completion screen: a paper slip to show the commune.
+        self.slip_button.setText(_("Print a slip"))
+        describe(self.slip_button, _("Print a slip"),
+                 _("A paper with the lesson, the date and a code for the commune"))
+
+    def print_slip(self) -> None:
+        """Make the completion slip; say whether it was printed or saved as a file."""
+        from kiosk.ui.slip import make_slip, slip_for
+
+        lesson = self.session.lesson(self.lesson_id) if self.lesson_id else None
+        if lesson is None:
+            return
+        try:
+            result = make_slip(self.session.data_dir, slip_for(self.session, lesson))
+        except Exception:  # a full disk or a broken font must not end the lesson's page
+            log.exception("completion slip failed")
+            text, role = _("The slip could not be made. Please call a helper."), "hint"
+        else:
+            if result.printer:
+                # Translators: after "Print a slip"; the printer's name follows.
+                text = _("The slip is printing on {printer}.").format(printer=result.printer)
+            else:
+                text = _("There is no printer here. The slip is saved as a file: {name}. "
+                         "A helper can print it later.").format(name=result.pdf.name)
+            role = "success"
+        self.slip_note.setProperty("role", role)
+        self.slip_note.style().unpolish(self.slip_note)
+        self.slip_note.style().polish(self.slip_note)
+        self.slip_note.set_plain(text, align="center")
+        self.slip_note.show()
+        if self.voice is not None:
+            self.voice.speech.say_shown(text)
 
     def _again(self) -> None:
         if self.lesson_id:
@@ -124,7 +163,7 @@ class DoneScreen(Screen):
     def handle_key(self, event: QKeyEvent) -> bool:
         key = Qt.Key(event.key())
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.focusWidget() is self.again_button:
+            if self.focusWidget() in (self.again_button, self.slip_button):
                 return activate_focused()
             self.home_requested.emit()
             return True
@@ -132,9 +171,10 @@ class DoneScreen(Screen):
             self.home_requested.emit()
             return True
         if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            other = (
-                self.again_button if self.focusWidget() is self.home_button else self.home_button
-            )
-            other.setFocus(Qt.FocusReason.OtherFocusReason)
+            order = [self.again_button, self.slip_button, self.home_button]
+            here = self.focusWidget()
+            index = order.index(here) if here in order else len(order) - 1
+            step = 1 if key == Qt.Key.Key_Right else -1
+            order[(index + step) % len(order)].setFocus(Qt.FocusReason.OtherFocusReason)
             return True
         return False

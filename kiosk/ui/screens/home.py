@@ -5,7 +5,9 @@ lesson begun and not finished is offered first as a wide "continue" tile, and th
 the first lesson) has the keyboard focus on arrival. Arrow keys move between tiles, Enter
 opens the focused one (DESIGN §8). Two buttons at the top open the language picker and the
 learner cards (kiosk.ui.screens.choosers), which replace the lesson list until a choice is
-made or Back/Escape is pressed. In voice mode the screen says "Choose a lesson" when it shows,
+made or Back/Escape is pressed. A learner card protected by a secret code opens only after
+its four pictures or digits (kiosk.ui.screens.cardcode); a new card is offered a code. In voice
+mode the screen says "Choose a lesson" when it shows,
 then the focus echo reads the focused tile; Space says that again (in normal mode it repeats
 the start announcement: which key starts voice mode).
 """
@@ -13,6 +15,7 @@ the start announcement: which key starts voice mode).
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -32,6 +35,9 @@ from kiosk.ui.widgets import (
     describe,
     move_in_grid,
 )
+
+if TYPE_CHECKING:
+    from kiosk.ui.screens.cardcode import CodePage
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +74,7 @@ class HomeScreen(Screen):
         self._language_page: LanguagePage | None = None
         self._learner_page: LearnerPage | None = None
         self._add_page: AddLearnerPage | None = None
+        self._code_page: CodePage | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
@@ -146,8 +153,21 @@ class HomeScreen(Screen):
             self._add_page = page
         return self._add_page
 
+    @property
+    def code_page(self) -> CodePage:
+        if self._code_page is None:
+            from kiosk.ui.screens.cardcode import CodePage
+
+            say = self.voice.speech.say_shown if self.voice is not None else None
+            page = CodePage(self.session.store, say)
+            page.accepted.connect(self._code_accepted)
+            page.back.connect(self.show_learners)
+            self.pages.addWidget(page)
+            self._code_page = page
+        return self._code_page
+
     def _built_pages(self) -> list[QWidget]:
-        pages = (self._language_page, self._learner_page, self._add_page)
+        pages = (self._language_page, self._learner_page, self._add_page, self._code_page)
         return [p for p in pages if p is not None]
 
     # -- screen protocol -------------------------------------------------------------------
@@ -297,6 +317,22 @@ class HomeScreen(Screen):
         self.show_lessons()
 
     def _learner_chosen(self, learner_id: str) -> None:
+        from kiosk.store import cardcodes
+
+        if cardcodes.code_kind(self.session.store, learner_id):
+            name = next((x.name for x in self.session.learners() if x.id == learner_id), "")
+            self.pages.setCurrentWidget(self.code_page)
+            self.code_page.check(learner_id, name or "")
+            return
+        self._open_card(learner_id)
+
+    def _code_accepted(self, learner_id: str) -> None:
+        if learner_id == self.session.learner.id:  # a new card, with or without a code
+            self.show_lessons()
+        else:
+            self._open_card(learner_id)
+
+    def _open_card(self, learner_id: str) -> None:
         before = self.session.language.code
         self.session.choose_learner(learner_id)
         if self.session.language.code != before:
@@ -307,10 +343,11 @@ class HomeScreen(Screen):
         self.show_lessons()
 
     def _learner_added(self, name: str) -> None:
-        self.session.add_learner(name)
+        learner = self.session.add_learner(name)
         self.retranslate()
         self.learner_changed.emit()
-        self.show_lessons()
+        self.pages.setCurrentWidget(self.code_page)
+        self.code_page.ask(learner.id, learner.name or name)
 
     # -- voice -----------------------------------------------------------------------------
 
@@ -351,6 +388,8 @@ class HomeScreen(Screen):
     def handle_key(self, event: QKeyEvent) -> bool:
         key = Qt.Key(event.key())
         page = self.current_page()
+        if page is self._code_page and self._code_page is not None:
+            return self._code_page.handle_key(event)
         if page is self._add_page:
             if key == Qt.Key.Key_Escape:
                 self.show_learners()
