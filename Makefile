@@ -39,7 +39,7 @@ run: $(STAMP) $(MO_STAMP)
 ## Run the whole test suite (offscreen Qt, real SQLite, real speech).
 test: $(STAMP) $(MO_STAMP)
 	@bash build/setup-test.sh
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n 2 $(PYTEST_ARGS)
 
 ## Print the benchmark table (start-up, next-step latency, ...).
 bench: $(STAMP) $(MO_STAMP)
