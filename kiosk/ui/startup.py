@@ -96,4 +96,4 @@ def after_start(window: MainWindow, data_dir: Path) -> None:
         window.autopilot = pilot  # type: ignore[attr-defined]
         QTimer.singleShot(TUTORIAL_DELAY_MS, pilot, pilot.start)  # dropped with the window
         return
-    pass  # window.attendant.tutorial_after(TUTORIAL_DELAY_MS)
+    window.attendant.tutorial_after(TUTORIAL_DELAY_MS)
