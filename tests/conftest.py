@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from kiosk import i18n
 
 # Before any Qt import: tests run without a screen unless the caller chose one (e.g. Xvfb).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,3 +30,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def builtin_lessons() -> Path:
     return REPO_ROOT / "lessons"
+
+
+@pytest.fixture
+def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """UI messages as their English ids: no catalog is found, so tests can match the text."""
+    previous = i18n.language()
+    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
+    yield
+    i18n.set_language(previous)

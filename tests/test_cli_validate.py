@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kiosk import i18n
 from kiosk.cli import main
 
 FIXTURE = Path(__file__).parent / "content" / "fixtures" / "phone-basics"
 
 
 @pytest.fixture(autouse=True)
-def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    previous = i18n.language()
-    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
-    yield
-    i18n.set_language(previous)
+def _messages_in_english(english_messages: None) -> None:
+    """Messages are checked in English here (see tests/conftest.py)."""
 
 
 def copy_lesson(root: Path, replace: tuple[str, str] | None = None) -> Path:

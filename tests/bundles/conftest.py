@@ -7,22 +7,17 @@ second publisher). `data` is a data folder whose trust store holds the publisher
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kiosk import i18n
 from kiosk.bundles.keys import SecretKeyInfo, generate_keypair, read_secret_key
 from tests.bundles.bundlekit import BundleKit, trust_of
 
 
 @pytest.fixture(autouse=True)
-def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    previous = i18n.language()
-    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
-    yield
-    i18n.set_language(previous)
+def _messages_in_english(english_messages: None) -> None:
+    """Messages are checked in English here (see tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")

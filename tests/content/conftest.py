@@ -9,13 +9,12 @@ English: the UI catalog is switched off for these tests (an empty locales folder
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from kiosk import i18n
 from kiosk.content.languages import LanguageTable, load_languages
 from kiosk.content.loader import load_lesson
 from kiosk.content.model import Lesson, Problem
@@ -24,11 +23,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "phone-basics"
 
 
 @pytest.fixture(autouse=True)
-def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    previous = i18n.language()
-    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
-    yield
-    i18n.set_language(previous)
+def _messages_in_english(english_messages: None) -> None:
+    """Messages are checked in English here (see tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")

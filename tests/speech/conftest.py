@@ -12,7 +12,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from kiosk import i18n
 from kiosk.content.languages import LanguageTable, load_languages
 from kiosk.speech.cache import WavCache
 from kiosk.speech.engine import TtsEngine
@@ -33,8 +32,5 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TtsEngine]:
 
 
 @pytest.fixture(autouse=True)
-def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    previous = i18n.language()
-    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
-    yield
-    i18n.set_language(previous)
+def _messages_in_english(english_messages: None) -> None:
+    """Messages are checked in English here (see tests/conftest.py)."""

@@ -13,16 +13,12 @@ from typing import Any
 
 import pytest
 
-from kiosk import i18n
 from kiosk.store import Store, open_store
 
 
 @pytest.fixture(autouse=True)
-def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    previous = i18n.language()
-    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
-    yield
-    i18n.set_language(previous)
+def _messages_in_english(english_messages: None) -> None:
+    """Messages are checked in English here (see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import config, i18n
+from kiosk import config
 from kiosk.store import Store, open_store
 from kiosk.sync.client import RetryPolicy
 from tests.hub.hubkit import ThreadHub
@@ -26,11 +26,8 @@ QUICK = RetryPolicy(attempts=6, initial=0.01, maximum=0.05, jitter=0.01)
 
 
 @pytest.fixture(autouse=True)
-def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    previous = i18n.language()
-    i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
-    yield
-    i18n.set_language(previous)
+def _messages_in_english(english_messages: None) -> None:
+    """Messages are checked in English here (see tests/conftest.py)."""
 
 
 @pytest.fixture
