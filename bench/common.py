@@ -8,6 +8,7 @@ cultural-house PC and on a fast laptop alike. Benchmarks never assert; they prin
 from __future__ import annotations
 
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -54,6 +55,25 @@ def run_timed(args: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 def median_of(runs: int, measure) -> float:
     return statistics.median(measure() for _ in range(runs))
+
+
+class ReadyTimer:
+    """Times `kiosk run --exit-when-ready ...` (whole process, ms) and keeps the `ready in N ms`
+    each run printed, the kiosk's own count from its process start."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.command, self.env = command, env
+        self.printed: list[float] = []
+
+    def __call__(self) -> float:
+        elapsed, out = run_timed(self.command, self.env)
+        found = re.search(r"ready in (\d+) ms", out)
+        if found:
+            self.printed.append(float(found.group(1)))
+        return elapsed
+
+    def printed_median(self) -> float | None:
+        return statistics.median_high(self.printed) if self.printed else None
 
 
 def python() -> str:

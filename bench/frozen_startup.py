@@ -9,12 +9,11 @@ bench/run.py lists this benchmark only when dist/kiosk exists (`available()`).
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, Row, median_of, offscreen_env, python, run_timed
+from common import ROOT, ReadyTimer, Row, median_of, offscreen_env, python, run_timed
 
 RUNS = 5
 DIST = ROOT / "dist" / "kiosk"
@@ -38,16 +37,8 @@ def measure() -> list[Row]:
         venv = [python(), "-m", "kiosk", *args, data]
         run_timed(venv, env)  # the first run fills the content cache; warms the file cache
         run_timed(frozen, env)
-        printed: list[float] = []
-
-        def frozen_once() -> float:
-            elapsed, out = run_timed(frozen, env)
-            found = re.search(r"ready in (\d+) ms", out)
-            if found:
-                printed.append(float(found.group(1)))
-            return elapsed
-
-        frozen_ms = median_of(RUNS, frozen_once)
+        frozen_timer = ReadyTimer(frozen, env)
+        frozen_ms = median_of(RUNS, frozen_timer)
         venv_ms = median_of(RUNS, lambda: run_timed(venv, env)[0])
     rows = [
         Row("frozen app start-up to usable home (median of 5)", frozen_ms, "ms", venv_ms,
@@ -55,10 +46,10 @@ def measure() -> list[Row]:
         Row("frozen app folder dist/kiosk", folder_bytes(DIST) / 1e6, "MB", None, "",
             "< 200 MB"),
     ]
-    if printed:
-        printed.sort()
-        rows.insert(1, Row("frozen start-up as printed by --exit-when-ready (median)",
-                           printed[len(printed) // 2], "ms", None, "", "< 400 ms"))
+    printed = frozen_timer.printed_median()
+    if printed is not None:
+        rows.insert(1, Row("frozen start-up as printed by --exit-when-ready (median)", printed,
+                           "ms", None, "", "< 400 ms"))
     return rows
 
 

@@ -3,7 +3,8 @@
 Contract (DESIGN.md §11): exit 0 on success, 1 with a one-line reason on stderr for bad
 input or a failed operation, 2 for wrong usage. `--data DIR` is accepted after any
 subcommand. Each command lives in a small function that imports what it needs, so
-`kiosk lessons validate` never loads Qt and `kiosk --help` stays instant.
+`kiosk lessons validate` never loads Qt and `kiosk --help` stays instant; commands here and in
+the packages' command modules are declared with the helpers of `kiosk.cli_common`.
 """
 
 from __future__ import annotations
@@ -16,23 +17,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk import __version__
+from kiosk.cli_common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CommandError,
+    command,
+    command_group,
+    data_dir,
+    data_option,
+    open_kiosk_store,
+)
 
 log = logging.getLogger(__name__)
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class CommandError(Exception):
-    """A failed operation with a one-line reason for the person at the keyboard."""
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data",
-        metavar="DIR",
-        default=argparse.SUPPRESS,
-        help="data folder (default: $KIOSK_DATA or the user data folder)",
-    )
 
 
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -59,29 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kiosk", description="Digital-literacy kiosk (Bình dân học vụ số)."
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
-    _common(parser)
+    data_option(parser)
     _add_run_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="show the kiosk (the default command)")
-    _common(run)
-    _add_run_options(run)
-    run.set_defaults(handler=cmd_run)
+    _add_run_options(command(sub, "run", "show the kiosk (the default command)", cmd_run))
 
-    lessons = sub.add_parser("lessons", help="work with lesson sources")
-    _common(lessons)
-    lessons_sub = lessons.add_subparsers(dest="lessons_command", metavar="ACTION", required=True)
-    validate = lessons_sub.add_parser("validate", help="check lesson folders and list problems")
-    _common(validate)
+    lessons = command_group(sub, "lessons", "work with lesson sources")
+    validate = command(lessons, "validate", "check lesson folders and list problems",
+                       cmd_lessons_validate)
     validate.add_argument(
         "dirs", nargs="+", metavar="DIR", help="a lesson folder or a folder of them"
     )
-    validate.set_defaults(handler=cmd_lessons_validate)
 
-    progress = sub.add_parser("progress", help="show what learners have done")
-    _common(progress)
-    progress.add_argument("--json", action="store_true", help="machine-readable output")
-    progress.set_defaults(handler=cmd_progress)
+    command(sub, "progress", "show what learners have done", cmd_progress, json=True)
 
     _add_bundle_commands(sub)
     from kiosk.sync.cli import add_commands as add_sync_commands
@@ -104,41 +91,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_bundle_commands(sub: argparse._SubParsersAction) -> None:
-    keygen = sub.add_parser("keygen", help="make a key pair for signing lesson bundles")
-    _common(keygen)
+    keygen = command(sub, "keygen", "make a key pair for signing lesson bundles", cmd_keygen)
     keygen.add_argument("--out", required=True, metavar="PREFIX",
                         help="write PREFIX.key (secret) and PREFIX.pub")
     keygen.add_argument("--name", default="", help="publisher name shown to technicians")
     keygen.add_argument("--root", action="store_true",
                         help="a root key, which signs keyrings of publisher keys (rotation)")
-    keygen.set_defaults(handler=cmd_keygen)
 
-    trust = sub.add_parser("trust", help="the publisher keys this kiosk trusts")
-    _common(trust)
-    trust_sub = trust.add_subparsers(dest="trust_command", metavar="ACTION", required=True)
-    add = trust_sub.add_parser("add", help="trust a public key (.pub) or a signed keyring")
-    _common(add)
+    trust = command_group(sub, "trust", "the publisher keys this kiosk trusts")
+    add = command(trust, "add", "trust a public key (.pub) or a signed keyring", cmd_trust_add)
     add.add_argument("file", metavar="PUBFILE")
-    add.set_defaults(handler=cmd_trust_add)
-    trust_list = trust_sub.add_parser("list", help="list the trusted keys")
-    _common(trust_list)
-    trust_list.add_argument("--json", action="store_true", help="machine-readable output")
-    trust_list.set_defaults(handler=cmd_trust_list)
-    keyring = trust_sub.add_parser("keyring", help="sign a keyring of publisher keys")
-    _common(keyring)
+    command(trust, "list", "list the trusted keys", cmd_trust_list, json=True)
+    keyring = command(trust, "keyring", "sign a keyring of publisher keys", cmd_trust_keyring)
     keyring.add_argument("pubs", nargs="*", metavar="PUBFILE", help="publisher keys to list")
     keyring.add_argument("--key", required=True, metavar="ROOTKEY", help="the root .key file")
     keyring.add_argument("-o", "--output", required=True, metavar="FILE")
     keyring.add_argument("--version", required=True, type=int, help="keyring version (grows)")
     keyring.add_argument("--revoke", action="append", default=[], metavar="KEYID",
                          help="a key id no longer trusted (repeatable)")
-    keyring.set_defaults(handler=cmd_trust_keyring)
 
-    bundle = sub.add_parser("bundle", help="signed lesson bundles")
-    _common(bundle)
-    bundle_sub = bundle.add_subparsers(dest="bundle_command", metavar="ACTION", required=True)
-    pack = bundle_sub.add_parser("pack", help="validate lessons and pack a signed bundle")
-    _common(pack)
+    bundle = command_group(sub, "bundle", "signed lesson bundles")
+    pack = command(bundle, "pack", "validate lessons and pack a signed bundle", cmd_bundle_pack)
     pack.add_argument("source", metavar="SRC_DIR", help="a lesson folder or a folder of them")
     pack.add_argument("-o", "--output", required=True, metavar="FILE",
                       help="the .kbundle file, or a folder for <id>-<version>.kbundle")
@@ -147,46 +120,26 @@ def _add_bundle_commands(sub: argparse._SubParsersAction) -> None:
     pack.add_argument("--version", dest="bundle_version", type=int,
                       help="bundle version (default: UTC time YYYYMMDDHHMMSS)")
     pack.add_argument("--title", help="Vietnamese title (default: the lesson titles)")
-    pack.set_defaults(handler=cmd_bundle_pack)
-    verify = bundle_sub.add_parser("verify", help="check a bundle without installing it")
-    _common(verify)
+    verify = command(bundle, "verify", "check a bundle without installing it", cmd_bundle_verify)
     verify.add_argument("files", nargs="+", metavar="FILE")
-    verify.set_defaults(handler=cmd_bundle_verify)
-    install = bundle_sub.add_parser("install", help="verify and install bundles")
-    _common(install)
+    install = command(bundle, "install", "verify and install bundles", cmd_bundle_install)
     install.add_argument("files", nargs="+", metavar="FILE")
-    install.set_defaults(handler=cmd_bundle_install)
-    listing = bundle_sub.add_parser("list", help="list installed bundles")
-    _common(listing)
-    listing.add_argument("--json", action="store_true", help="machine-readable output")
-    listing.set_defaults(handler=cmd_bundle_list)
-    remove = bundle_sub.add_parser("remove", help="uninstall a bundle")
-    _common(remove)
+    command(bundle, "list", "list installed bundles", cmd_bundle_list, json=True)
+    remove = command(bundle, "remove", "uninstall a bundle", cmd_bundle_remove)
     remove.add_argument("bundle_id", metavar="ID")
-    remove.set_defaults(handler=cmd_bundle_remove)
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    from kiosk import config
-
-    data = config.data_dir(getattr(args, "data", None))
-    if getattr(args, "handler", None) is not cmd_run and not getattr(args, "own_log", False):
-        from kiosk.ops import logs
-
-        logs.setup(data, logs.CLI_LOG)  # the kiosk and the supervisor keep their own files
-    return data
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from kiosk.ui.app import RunOptions, run
 
+    args.own_log = True  # the kiosk, or its supervisor, writes its own log file
     if getattr(args, "supervised", False):
         from kiosk.ops.cli import cmd_supervise
 
         return cmd_supervise(args)
 
     options = RunOptions(
-        data_dir=_data_dir(args),
+        data_dir=data_dir(args),
         lesson_dirs=[Path(d) for d in args.lessons] if args.lessons else None,
         language=args.lang,
         voice=args.voice,
@@ -215,14 +168,8 @@ def cmd_lessons_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from kiosk import config
-    from kiosk.store import open_store
-
-    store = open_store(config.database_path(_data_dir(args)))
-    try:
+    with open_kiosk_store(args) as store:
         report = store.progress_report()
-    finally:
-        store.close()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -246,7 +193,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 def cmd_trust_add(args: argparse.Namespace) -> int:
     from kiosk.bundles.keys import Keyring, TrustStore
 
-    added = TrustStore.for_data(_data_dir(args)).add(Path(args.file))
+    added = TrustStore.for_data(data_dir(args)).add(Path(args.file))
     if isinstance(added, Keyring):
         print(f"trusted keyring v{added.version} of root {added.root_key_id}: "
               f"{len(added.keys)} key(s), {len(added.revoked)} revoked")
@@ -258,7 +205,7 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
 def cmd_trust_list(args: argparse.Namespace) -> int:
     from kiosk.bundles.keys import TrustStore
 
-    store = TrustStore.for_data(_data_dir(args))
+    store = TrustStore.for_data(data_dir(args))
     rows = [{"key_id": key.key_id, "name": key.name, "role": key.role, "source": key.source,
              "revoked": key.key_id in store.revoked} for key in store.entries()]
     if args.json:
@@ -301,7 +248,7 @@ def cmd_bundle_verify(args: argparse.Namespace) -> int:
     from kiosk.bundles.keys import TrustStore
     from kiosk.bundles.verify import verify_bundle
 
-    trust = TrustStore.for_data(_data_dir(args))
+    trust = TrustStore.for_data(data_dir(args))
     for file in args.files:
         verified = verify_bundle(Path(file), trust)
         manifest = verified.manifest
@@ -331,7 +278,7 @@ def cmd_bundle_install(args: argparse.Namespace) -> int:
     from kiosk.bundles.install import install_bundle
     from kiosk.bundles.keys import TrustStore
 
-    data = _data_dir(args)
+    data = data_dir(args)
     trust = TrustStore.for_data(data)
     for file in args.files:
         try:
@@ -350,7 +297,7 @@ def cmd_bundle_install(args: argparse.Namespace) -> int:
 def cmd_bundle_list(args: argparse.Namespace) -> int:
     from kiosk.bundles.install import list_bundles
 
-    bundles = list_bundles(_data_dir(args))
+    bundles = list_bundles(data_dir(args))
     if args.json:
         rows = [{"id": b.id, "version": b.version, "lessons": list(b.lessons),
                  "publisher": b.publisher or b.publisher_key, "publisher_key": b.publisher_key,
@@ -365,7 +312,7 @@ def cmd_bundle_list(args: argparse.Namespace) -> int:
 def cmd_bundle_remove(args: argparse.Namespace) -> int:
     from kiosk.bundles.install import remove_bundle
 
-    removed = remove_bundle(args.bundle_id, _data_dir(args))
+    removed = remove_bundle(args.bundle_id, data_dir(args))
     print(f"removed {removed.id} version {removed.version}")
     return EXIT_OK
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk import i18n
+from tests.pgschema import fresh_schema_url
 
 # Before any Qt import: tests run without a screen unless the caller chose one (e.g. Xvfb).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -39,3 +40,10 @@ def english_messages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     i18n.set_language(previous, locales=tmp_path_factory.mktemp("no-locales"))
     yield
     i18n.set_language(previous)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty schema on the real PostgreSQL (tests/pgschema.py): the hub's and sync's
+    tests run on it as on SQLite."""
+    yield from fresh_schema_url()

@@ -9,13 +9,11 @@ goes to the log, never to the person at the kiosk. Each refusal leaves the kiosk
 
 from __future__ import annotations
 
+from kiosk.errors import KioskError
 
-class BundleError(Exception):
+
+class BundleError(KioskError):
     """A bundle could not be packed, verified, installed or removed; the message says why."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 class FormatError(BundleError):

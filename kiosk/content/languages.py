@@ -20,16 +20,13 @@ from typing import Any
 
 from kiosk import config
 from kiosk.content.model import SOURCE_LANGUAGE
+from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
 
 
-class LanguagesError(Exception):
+class LanguagesError(KioskError):
     """The languages table cannot be used; the message says what is wrong in plain words."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 @dataclass(frozen=True)

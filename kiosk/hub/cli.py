@@ -9,62 +9,53 @@ entry point prints as one line.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli_common import command, command_group, data_dir, data_option
+
 log = logging.getLogger(__name__)
 
 BUNDLES_DIR = "hub-bundles"
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
-                        help="data folder (default: $KIOSK_DATA or the user data folder)")
+def _hub_options(parser: argparse.ArgumentParser) -> None:
+    data_option(parser)
     parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
                         help="database: postgresql://user@host/db, or a sqlite:///FILE URL "
                              "(default: hub.sqlite3 in the data folder)")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    hub = sub.add_parser("hub", help="the hub server that kiosks sync with")
-    _common(hub)
-    actions = hub.add_subparsers(dest="hub_command", metavar="ACTION", required=True)
+    hub = command_group(sub, "hub", "the hub server that kiosks sync with", options=_hub_options)
+    hub_command = functools.partial(command, hub, options=_hub_options)  # each one takes --db
 
-    serve = actions.add_parser("serve", help="run the hub (HTTP API and dashboard)")
-    _common(serve)
+    serve = hub_command("serve", "run the hub (HTTP API and dashboard)", cmd_serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port (8765; 0 picks a free one)")
     serve.add_argument("--bundles", metavar="DIR", default=argparse.SUPPRESS,
                        help=f"folder of .kbundle files to offer (default: {BUNDLES_DIR}/ in "
                             "the data folder)")
-    serve.set_defaults(handler=cmd_serve)
 
-    code = actions.add_parser("enroll-code", help="make a one-time enrollment code")
-    _common(code)
+    code = hub_command("enroll-code", "make a one-time enrollment code", cmd_enroll_code)
     code.add_argument("--commune", default="", help="the commune the kiosk will serve")
     code.add_argument("--hours", type=float, default=72.0, help="hours the code stays valid (72)")
-    code.set_defaults(handler=cmd_enroll_code)
 
-    imported = actions.add_parser("import", help="load a kiosk's sync file; write its receipt")
-    _common(imported)
+    imported = hub_command("import", "load a kiosk's sync file; write its receipt", cmd_import)
     imported.add_argument("file", metavar="FILE", help="a .ksync file from a kiosk")
-    imported.set_defaults(handler=cmd_import)
 
-    report = actions.add_parser("report", help="what learners did, for commune staff")
-    _common(report)
-    report.add_argument("--json", action="store_true", help="machine-readable output")
+    report = hub_command("report", "what learners did, for commune staff", cmd_report,
+                         json=True)
     report.add_argument("--bundles", metavar="DIR", default=argparse.SUPPRESS,
                         help="folder of offered bundles (lesson topics and titles)")
-    report.set_defaults(handler=cmd_report)
 
 
 def _data(args: argparse.Namespace) -> Path:
-    from kiosk import config
-
-    return config.data_dir(getattr(args, "data", None))
+    return data_dir(args, cli_log=False)
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -78,10 +69,16 @@ def _bundles(args: argparse.Namespace) -> Path:
     return Path(given) if given else _data(args) / BUNDLES_DIR
 
 
-def _engine(url: str) -> Any:
+def _on_database(args: argparse.Namespace, work: Any, *more: Any) -> Any:
+    """Open the hub's database, run `work(engine, *more)` on it and close it again."""
     from kiosk.hub.storage import open_engine
 
-    return _database(url, open_engine, url)
+    url = _url(args)
+    engine = _database(url, open_engine, url)
+    try:
+        return _database(url, work, engine, *more)
+    finally:
+        engine.dispose()
 
 
 def _database(url: str, work: Any, *args: Any) -> Any:
@@ -132,11 +129,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_enroll_code(args: argparse.Namespace) -> int:
     from kiosk.hub.enroll import create_code
 
-    engine = _engine(_url(args))
-    try:
-        code = _database(_url(args), create_code, engine, args.commune, args.hours)
-    finally:
-        engine.dispose()
+    code = _on_database(args, create_code, args.commune, args.hours)
     where = f" for {args.commune}" if args.commune else ""
     print(f"one-time enrollment code{where}, valid {args.hours:g} hours:")
     print(code)
@@ -146,11 +139,7 @@ def cmd_enroll_code(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from kiosk.hub.usb import import_file
 
-    engine = _engine(_url(args))
-    try:
-        done = _database(_url(args), import_file, engine, Path(args.file))
-    finally:
-        engine.dispose()
+    done = _on_database(args, import_file, Path(args.file))
     result = done.result
     enrolled = "; kiosk enrolled" if done.enrolled else ""
     print(f"imported {args.file}: {len(result.stored)} new event(s), {len(result.duplicates)} "
@@ -179,11 +168,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from kiosk.hub.catalog import lesson_facts
     from kiosk.hub.report import build_report
 
-    engine = _engine(_url(args))
-    try:
-        report = _database(_url(args), build_report, engine, lesson_facts(_bundles(args)))
-    finally:
-        engine.dispose()
+    report = _on_database(args, build_report, lesson_facts(_bundles(args)))
     if args.json:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         print()

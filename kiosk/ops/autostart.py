@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.errors import KioskError
 from kiosk.ops.supervisor import kiosk_command
 
 log = logging.getLogger(__name__)
@@ -42,12 +43,8 @@ SHORTCUT_NAME = "Kiosk BDHVS.lnk"
 TOOL_TIMEOUT_S = 30
 
 
-class AutostartError(Exception):
+class AutostartError(KioskError):
     """Start on boot could not be set up or removed; the message says why."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 @dataclass

@@ -20,6 +20,14 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk.cli_common import (
+    CommandError,
+    command,
+    command_group,
+    data_dir,
+    open_kiosk_store,
+)
+
 # Settings a technician may set from the command line: key -> (type, what it is).
 SETTINGS: dict[str, tuple[type, str]] = {
     "help.text": (str, "who to ask for help, shown by the 'Call a helper' button"),
@@ -30,73 +38,42 @@ SETTINGS: dict[str, tuple[type, str]] = {
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from kiosk.cli import _add_run_options, _common
+    from kiosk.cli import _add_run_options
 
-    supervise = sub.add_parser("supervise", help="run the kiosk and restart it after a crash")
-    _common(supervise)
+    supervise = command(sub, "supervise", "run the kiosk and restart it after a crash",
+                        cmd_supervise, own_log=True)
     _add_run_options(supervise)
     supervise.add_argument("--max-crashes", type=int, default=5, metavar="N",
                            help="stop after N crashes within a minute (default 5)")
     supervise.add_argument("--backoff", type=float, default=1.0, help=argparse.SUPPRESS)
-    supervise.set_defaults(handler=cmd_supervise, own_log=True)
 
-    install = sub.add_parser("install-autostart",
-                             help="start the kiosk (kiosk mode, supervised) at log-in")
-    _common(install)
+    install = command(sub, "install-autostart",
+                      "start the kiosk (kiosk mode, supervised) at log-in", cmd_install_autostart)
     install.add_argument("--lang", metavar="CODE", help="start in this language")
     install.add_argument("--voice", action="store_true", help="start in voice mode")
     install.add_argument("--windowed", action="store_true", help="a window, not kiosk mode")
-    install.set_defaults(handler=cmd_install_autostart)
-    uninstall = sub.add_parser("uninstall-autostart", help="stop starting the kiosk at log-in")
-    _common(uninstall)
-    uninstall.set_defaults(handler=cmd_uninstall_autostart)
+    command(sub, "uninstall-autostart", "stop starting the kiosk at log-in",
+            cmd_uninstall_autostart)
 
-    health = sub.add_parser("health", help="uptime, crashes, disk, backups, last sync")
-    _common(health)
-    health.add_argument("--json", action="store_true", help="machine-readable output")
+    health = command(sub, "health", "uptime, crashes, disk, backups, last sync", cmd_health,
+                     json=True)
     health.add_argument("--speech", action="store_true", help="also test the voice (slow)")
-    health.set_defaults(handler=cmd_health)
 
-    slip = sub.add_parser("slip", help="completion slips")
-    _common(slip)
-    slip_sub = slip.add_subparsers(dest="slip_command", metavar="ACTION", required=True)
-    check = slip_sub.add_parser("check", help="which completion a slip's code belongs to")
-    _common(check)
+    slip = command_group(sub, "slip", "completion slips")
+    check = command(slip, "check", "which completion a slip's code belongs to", cmd_slip_check)
     check.add_argument("code", metavar="CODE")
-    check.set_defaults(handler=cmd_slip_check)
 
-    learner = sub.add_parser("learner", help="learner cards")
-    _common(learner)
-    learner_sub = learner.add_subparsers(dest="learner_command", metavar="ACTION", required=True)
-    clear = learner_sub.add_parser("clear-code", help="remove a card's secret code (forgotten)")
-    _common(clear)
+    learner = command_group(sub, "learner", "learner cards")
+    clear = command(learner, "clear-code", "remove a card's secret code (forgotten)",
+                    cmd_learner_clear_code)
     clear.add_argument("who", metavar="NAME_OR_ID")
-    clear.set_defaults(handler=cmd_learner_clear_code)
 
-    setting = sub.add_parser("setting", help="kiosk settings for the technician")
-    _common(setting)
-    setting_sub = setting.add_subparsers(dest="setting_command", metavar="ACTION", required=True)
-    get = setting_sub.add_parser("get", help="show a setting")
-    _common(get)
+    setting = command_group(sub, "setting", "kiosk settings for the technician")
+    get = command(setting, "get", "show a setting", cmd_setting_get)
     get.add_argument("key", choices=sorted(SETTINGS))
-    get.set_defaults(handler=cmd_setting_get)
-    put = setting_sub.add_parser("set", help="change a setting")
-    _common(put)
+    put = command(setting, "set", "change a setting", cmd_setting_set)
     put.add_argument("key", choices=sorted(SETTINGS))
     put.add_argument("value")
-    put.set_defaults(handler=cmd_setting_set)
-
-
-def _data(args: argparse.Namespace) -> Path:
-    from kiosk.cli import _data_dir
-
-    return _data_dir(args)
-
-
-def _fail(message: str) -> Exception:
-    from kiosk.cli import CommandError
-
-    return CommandError(message)
 
 
 def child_run_args(args: argparse.Namespace, data: Path) -> list[str]:
@@ -116,13 +93,13 @@ def child_run_args(args: argparse.Namespace, data: Path) -> list[str]:
 def cmd_supervise(args: argparse.Namespace) -> int:
     from kiosk.ops.supervisor import Policy, supervise
 
-    data = _data(args).resolve()
+    data = data_dir(args).resolve()
     backoff = max(0.0, float(getattr(args, "backoff", 1.0)))
     policy = Policy(max_crashes=max(1, int(getattr(args, "max_crashes", 5))),
                     backoff_first_s=backoff, backoff_max_s=30.0 * backoff)
     code, message = supervise(child_run_args(args, data), data, policy)
     if code != 0:
-        raise _fail(message or "the kiosk stopped")
+        raise CommandError(message or "the kiosk stopped")
     return 0
 
 
@@ -136,7 +113,7 @@ def cmd_install_autostart(args: argparse.Namespace) -> int:
         options.append("--voice")
     if args.windowed:
         options.append("--windowed")
-    outcome = autostart.install(_data(args), options)
+    outcome = autostart.install(data_dir(args), options)
     print(outcome.message)
     return 0
 
@@ -148,19 +125,12 @@ def cmd_uninstall_autostart(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace):
-    from kiosk import config
-    from kiosk.store import open_store
-
-    return open_store(config.database_path(_data(args)))
-
-
 def cmd_health(args: argparse.Namespace) -> int:
     from kiosk.ops import health
 
-    data = _data(args)
+    data = data_dir(args)
     try:
-        store = _open(args)
+        store = open_kiosk_store(args)
     except Exception as error:  # a damaged database is a health fact, not a crash
         store = None
         damaged = getattr(error, "user_message", str(error))
@@ -207,13 +177,10 @@ def _speech_checks() -> list:
 def cmd_slip_check(args: argparse.Namespace) -> int:
     from kiosk.ops import slipcode
 
-    store = _open(args)
-    try:
+    with open_kiosk_store(args) as store:
         found = slipcode.find(store, args.code)
-    finally:
-        store.close()
     if found is None:
-        raise _fail(f"no completion on this kiosk has the code {args.code}")
+        raise CommandError(f"no completion on this kiosk has the code {args.code}")
     who = found.learner_name or "guest"
     print(f"{slipcode.pretty(slipcode.normalise(args.code))}: {who} finished {found.lesson_id} "
           f"on {found.day} (learner {found.learner_id})")
@@ -223,27 +190,21 @@ def cmd_slip_check(args: argparse.Namespace) -> int:
 def cmd_learner_clear_code(args: argparse.Namespace) -> int:
     from kiosk.store import cardcodes
 
-    store = _open(args)
-    try:
+    with open_kiosk_store(args) as store:
         cards = [c for c in store.learners() if args.who in (c.id, c.name)]
         if not cards:
-            raise _fail(f"no learner card is called {args.who!r}")
+            raise CommandError(f"no learner card is called {args.who!r}")
         if len(cards) > 1:
-            raise _fail(f"{len(cards)} cards are called {args.who!r}; give the card's id: "
-                        + ", ".join(c.id for c in cards))
+            raise CommandError(f"{len(cards)} cards are called {args.who!r}; give the card's "
+                               "id: " + ", ".join(c.id for c in cards))
         cardcodes.clear_code(store, cards[0].id)
-    finally:
-        store.close()
     print(f"the code of {cards[0].name or 'guest'} ({cards[0].id}) is removed")
     return 0
 
 
 def cmd_setting_get(args: argparse.Namespace) -> int:
-    store = _open(args)
-    try:
+    with open_kiosk_store(args) as store:
         value = store.get_setting(args.key)
-    finally:
-        store.close()
     print(json.dumps(value, ensure_ascii=False))
     return 0
 
@@ -254,22 +215,19 @@ def cmd_setting_set(args: argparse.Namespace) -> int:
     value: object
     if kind is bool:
         if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise _fail(f"{args.key} is true or false")
+            raise CommandError(f"{args.key} is true or false")
         value = text.lower() in ("true", "1", "yes")
     elif kind is int:
         try:
             value = int(text)
         except ValueError:
-            raise _fail(f"{args.key} is a whole number of seconds") from None
+            raise CommandError(f"{args.key} is a whole number of seconds") from None
         if value < 1:
-            raise _fail(f"{args.key} must be at least 1")
+            raise CommandError(f"{args.key} must be at least 1")
     else:
         value = " ".join(text.split()) or None
-    store = _open(args)
-    try:
+    with open_kiosk_store(args) as store:
         store.set_setting(args.key, value)
-    finally:
-        store.close()
     print(f"{args.key} = {json.dumps(value, ensure_ascii=False)}")
     if sys.stdout.isatty() and args.key.startswith("privacy."):
         print("(a running kiosk uses the new time from its next quiet moment)")

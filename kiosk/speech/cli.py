@@ -19,7 +19,14 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.cli import EXIT_OK, EXIT_USAGE, CommandError
+from kiosk.cli_common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    command,
+    command_group,
+    data_dir,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,18 +34,10 @@ RENDER_TIMEOUT = 60.0  # seconds for one text, worker start included
 PLAY_SLACK_MS = 10_000  # beyond the file's own duration before `play` gives up
 
 
-def _data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
-                        help="data folder (default: $KIOSK_DATA or the user data folder)")
-
-
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    speech = sub.add_parser("speech", help="check the speech engine and the sound")
-    _data_option(speech)
-    actions = speech.add_subparsers(dest="speech_command", metavar="ACTION", required=True)
+    speech = command_group(sub, "speech", "check the speech engine and the sound")
 
-    say = actions.add_parser("say", help="say a text with the kiosk's synthetic voice")
-    _data_option(say)
+    say = command(speech, "say", "say a text with the kiosk's synthetic voice", cmd_say)
     say.add_argument("text", metavar="TEXT")
     say.add_argument("--lang", default="vi", metavar="CODE",
                      help="language of the text (default: vi)")
@@ -46,16 +45,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                      help="words per minute, 80-300 (default: the kiosk's rate)")
     say.add_argument("--out", metavar="FILE", help="write the speech to this WAV file")
     say.add_argument("--play", action="store_true", help="play it on the loudspeaker")
-    say.set_defaults(handler=cmd_say)
 
-    play = actions.add_parser("play", help="play an audio file as narration is played")
-    _data_option(play)
+    play = command(speech, "play", "play an audio file as narration is played", cmd_play)
     play.add_argument("file", metavar="FILE")
-    play.set_defaults(handler=cmd_play)
 
 
 def cmd_say(args: argparse.Namespace) -> int:
-    from kiosk import config
     from kiosk.bundles.fsutil import write_atomic
     from kiosk.content.languages import load_languages
     from kiosk.speech.cache import WavCache, default_cache_dir, wav_seconds
@@ -75,7 +70,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     text = speakable(args.text)
     if not any(ch.isalnum() for ch in text):
         raise CommandError("there is nothing to say in this text")
-    data = config.data_dir(getattr(args, "data", None))
+    data = data_dir(args, cli_log=False)
     engine = TtsEngine(WavCache(default_cache_dir(data)), timeout=RENDER_TIMEOUT,
                        start_timeout=RENDER_TIMEOUT)
     try:

@@ -7,13 +7,11 @@ source of its ranked list and, at the end, shows the text with a note (DESIGN §
 
 from __future__ import annotations
 
+from kiosk.errors import KioskError
 
-class SpeechError(Exception):
+
+class SpeechError(KioskError):
     """Base of every speech failure; the message says what is wrong in plain words."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 class EngineUnavailable(SpeechError):

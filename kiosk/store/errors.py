@@ -8,13 +8,11 @@ failure of the store surfaces as a `StoreError` or one of its subclasses, never 
 
 from __future__ import annotations
 
+from kiosk.errors import KioskError
 
-class StoreError(Exception):
+
+class StoreError(KioskError):
     """The store could not do what was asked; the message says why in plain words."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 class DamagedDatabaseError(StoreError):

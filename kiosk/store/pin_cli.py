@@ -10,28 +10,19 @@ import argparse
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from kiosk.cli import _common
+    from kiosk.cli_common import command, command_group
 
-    pin = sub.add_parser("pin", help="the technician screen's PIN")
-    _common(pin)
-    actions = pin.add_subparsers(dest="pin_command", metavar="ACTION", required=True)
-    reset = actions.add_parser("reset", help="forget the PIN; the screen asks for a new one")
-    _common(reset)
-    reset.set_defaults(handler=cmd_pin_reset)
+    pin = command_group(sub, "pin", "the technician screen's PIN")
+    command(pin, "reset", "forget the PIN; the screen asks for a new one", cmd_pin_reset)
 
 
 def cmd_pin_reset(args: argparse.Namespace) -> int:
-    from kiosk import config
-    from kiosk.cli import _data_dir
-    from kiosk.store import open_store
+    from kiosk.cli_common import open_kiosk_store
     from kiosk.store import technician as tech
 
-    store = open_store(config.database_path(_data_dir(args)))
-    try:
+    with open_kiosk_store(args) as store:
         had = tech.has_pin(store)
         tech.clear_pin(store)
-    finally:
-        store.close()
     print("the technician PIN is forgotten; the technician screen asks for a new one"
           if had else "no technician PIN was set")
     return 0

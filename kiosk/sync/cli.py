@@ -10,64 +10,40 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED = 0, 1
-
-
-def _data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS,
-                        help="data folder (default: $KIOSK_DATA or the user data folder)")
+from kiosk.cli_common import EXIT_OK, CommandError, command, command_group, data_dir
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    sync = sub.add_parser("sync", help="exchange progress with a hub (network or USB stick)")
-    _data_option(sync)
-    actions = sync.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
+    sync = command_group(sub, "sync", "exchange progress with a hub (network or USB stick)")
 
-    enroll = actions.add_parser(
-        "enroll", help="enroll with a hub's one-time code (online with URL, else by stick)")
-    _data_option(enroll)
+    enroll = command(sync, "enroll",
+                     "enroll with a hub's one-time code (online with URL, else by stick)",
+                     cmd_enroll)
     enroll.add_argument("url", nargs="?", metavar="URL",
                         help="the hub's address; leave it out to enroll through the stick")
     enroll.add_argument("code", metavar="CODE", help="the one-time code, like ABCD-2345")
     enroll.add_argument("--name", help="this kiosk's name at the hub (default: the PC's name)")
     enroll.add_argument("--commune", help="the commune this kiosk serves")
-    enroll.set_defaults(handler=cmd_enroll)
 
-    now = actions.add_parser("now", help="sync once now: push events, fetch newer lessons")
-    _data_option(now)
-    now.add_argument("--json", action="store_true", help="machine-readable output")
-    now.set_defaults(handler=cmd_now)
+    command(sync, "now", "sync once now: push events, fetch newer lessons", cmd_now, json=True)
+    command(sync, "status", "show whether the hub has this kiosk's events", cmd_status,
+            json=True)
 
-    status = actions.add_parser("status", help="show whether the hub has this kiosk's events")
-    _data_option(status)
-    status.add_argument("--json", action="store_true", help="machine-readable output")
-    status.set_defaults(handler=cmd_status)
-
-    export = actions.add_parser("export", help="write unsent events to a USB stick")
-    _data_option(export)
+    export = command(sync, "export", "write unsent events to a USB stick", cmd_export)
     export.add_argument("dir", metavar="DIR", help="the stick's root folder (or its KIOSK/sync)")
-    export.set_defaults(handler=cmd_export)
 
-    receipt = actions.add_parser("import-receipt", help="read the hub's receipt from the stick")
-    _data_option(receipt)
+    receipt = command(sync, "import-receipt", "read the hub's receipt from the stick",
+                      cmd_import_receipt)
     receipt.add_argument("files", nargs="+", metavar="FILE")
-    receipt.set_defaults(handler=cmd_import_receipt)
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    from kiosk import config
-
-    return config.data_dir(getattr(args, "data", None))
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
     from kiosk.sync.engine import store_for
     from kiosk.sync.enroll import enroll_by_stick, enroll_online
 
-    data = _data_dir(args)
+    data = data_dir(args, cli_log=False)
     with store_for(data, None) as store:
         if args.url:
             result = enroll_online(store, data, args.url, args.code, name=args.name,
@@ -86,7 +62,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 def cmd_now(args: argparse.Namespace) -> int:
     from kiosk.sync.engine import sync_once
 
-    report = sync_once(_data_dir(args))
+    report = sync_once(data_dir(args, cli_log=False))
     if args.json:
         print(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
     else:
@@ -97,15 +73,14 @@ def cmd_now(args: argparse.Namespace) -> int:
         for bundle in report.installed:
             print(f"installed {bundle}")
     if report.problems:
-        print(f"kiosk: {report.problems[-1]}", file=sys.stderr)
-        return EXIT_FAILED
+        raise CommandError(report.problems[-1])
     return EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from kiosk.sync.status import sync_status
 
-    status = sync_status(_data_dir(args))
+    status = sync_status(data_dir(args, cli_log=False))
     if args.json:
         print(json.dumps(status, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -128,7 +103,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.sync.engine import store_for
     from kiosk.sync.usb import export_events
 
-    data = _data_dir(args)
+    data = data_dir(args, cli_log=False)
     with store_for(data, None) as store:
         written = export_events(store, data, Path(args.dir))
         pending, _acked = store.outbox_counts()
@@ -146,7 +121,7 @@ def cmd_import_receipt(args: argparse.Namespace) -> int:
     from kiosk.sync.engine import store_for
     from kiosk.sync.usb import import_receipt
 
-    data = _data_dir(args)
+    data = data_dir(args, cli_log=False)
     with store_for(data, None) as store:
         for file in args.files:
             result = import_receipt(store, Path(file))

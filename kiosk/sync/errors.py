@@ -6,13 +6,11 @@ translated; the status keeps the last one (`last_error`). Details go to the log.
 
 from __future__ import annotations
 
+from kiosk.errors import KioskError
 
-class SyncError(Exception):
+
+class SyncError(KioskError):
     """Sync could not do what was asked; the message says why in plain words."""
-
-    @property
-    def user_message(self) -> str:
-        return str(self)
 
 
 class NotEnrolledError(SyncError):

@@ -4,23 +4,28 @@
 extra files), packs it with a real publisher key, and opens bundles as `Crafted` objects whose
 entries, manifest and signature a test changes one at a time before writing a new zip.
 `snapshot` records a data folder's files (but logs and backups) and bundle table, so a
-refusal can prove that nothing changed.
+refusal can prove that nothing changed. `start_paused_install` and `kill_install_at` run
+`kiosk bundle install` in a real process stopped at a named point, as a power cut would find it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
 import stat
+import subprocess
+import sys
 import warnings
 import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kiosk.bundles.install import list_bundles
+from kiosk.bundles.install import TEST_PAUSE_ENV, list_bundles
 from kiosk.bundles.keys import SecretKeyInfo, TrustStore
 from kiosk.bundles.pack import pack_bundle
 
@@ -30,6 +35,33 @@ REGULAR = (stat.S_IFREG | 0o644) << 16
 # Folders the kiosk writes while it runs, whatever a bundle does: the command log and the
 # daily database copies (kiosk.ops). They are not lessons, so a refusal may add to them.
 OPERATIONS = ("logs", "backups")
+
+
+def start_paused_install(bundle: Path, data: Path, point: str,
+                         **popen: Any) -> subprocess.Popen:
+    """`kiosk bundle install BUNDLE` in a new process that waits at `point` (TEST_PAUSE_ENV),
+    after printing `kiosk-test: paused POINT` on stderr."""
+    env = dict(os.environ, **{TEST_PAUSE_ENV: point, "KIOSK_DATA": str(data)})
+    return subprocess.Popen([sys.executable, "-m", "kiosk", "bundle", "install", str(bundle)],
+                            cwd=REPO, env=env, **popen)
+
+
+def kill_install_at(bundle: Path, data: Path, point: str, leftover: str) -> None:
+    """Install `bundle` in a process killed (SIGKILL) where it pauses at `point`, after checking
+    that it had made `leftover` (a path in the data folder) by then."""
+    process = start_paused_install(bundle, data, point, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
+    try:
+        for line in process.stderr:
+            if "kiosk-test: paused" in line:
+                break
+        assert (data / leftover).exists()
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        process.kill()
+        process.wait()
+        process.stderr.close()
 
 
 def trust_of(data_dir: Path) -> TrustStore:

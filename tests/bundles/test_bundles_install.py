@@ -9,9 +9,7 @@ that is full before or during the install (a real tmpfs; skipped when not root).
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -21,14 +19,13 @@ from kiosk.bundles import errors as E
 from kiosk.bundles.fsutil import folder_lock
 from kiosk.bundles.install import (
     LOCK_FILE,
-    TEST_PAUSE_ENV,
     install_bundle,
     installed_lesson_dirs,
     list_bundles,
     remove_bundle,
 )
 from kiosk.content.catalog import load_curriculum
-from tests.bundles.bundlekit import REPO, BundleKit, snapshot
+from tests.bundles.bundlekit import REPO, BundleKit, kill_install_at, snapshot
 
 
 def test_install_update_remove(data: Path, kit: BundleKit) -> None:
@@ -104,21 +101,7 @@ def test_kill_during_install(data: Path, kit: BundleKit, point: str, active: int
                              leftover: str) -> None:
     install_bundle(kit.pack(1), data)
     bundle = kit.pack(2)
-    env = dict(os.environ, **{TEST_PAUSE_ENV: point, "KIOSK_DATA": str(data)})
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "bundle", "install", str(bundle)], cwd=REPO, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        for line in process.stderr:
-            if "kiosk-test: paused" in line:
-                break
-        assert (data / leftover).exists()
-        process.send_signal(signal.SIGKILL)
-        assert process.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        process.kill()
-        process.wait()
-        process.stderr.close()
+    kill_install_at(bundle, data, point, leftover)
     # The next start: the database decides, and what it does not point at is cleaned.
     assert installed_lesson_dirs(data) == [data / "bundles" / "qr-payment" / str(active)]
     assert not (data / leftover).exists() and not (data / "staging").exists()

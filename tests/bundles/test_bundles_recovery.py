@@ -19,8 +19,14 @@ from pathlib import Path
 import pytest
 
 from kiosk.bundles import errors as E
-from kiosk.bundles.install import TEST_PAUSE_ENV, install_bundle, list_bundles
-from tests.bundles.bundlekit import REPO, BundleKit, snapshot
+from kiosk.bundles.install import install_bundle, list_bundles
+from tests.bundles.bundlekit import (
+    REPO,
+    BundleKit,
+    kill_install_at,
+    snapshot,
+    start_paused_install,
+)
 
 
 def test_stick_pulled_while_installing(data: Path, kit: BundleKit) -> None:
@@ -38,29 +44,11 @@ def test_stick_pulled_while_installing(data: Path, kit: BundleKit) -> None:
     assert snapshot(data) == before
 
 
-def _start_paused(bundle: Path, data: Path, point: str, **popen: object) -> subprocess.Popen:
-    env = dict(os.environ, **{TEST_PAUSE_ENV: point, "KIOSK_DATA": str(data)})
-    return subprocess.Popen([sys.executable, "-m", "kiosk", "bundle", "install", str(bundle)],
-                            cwd=REPO, env=env, **popen)
-
-
 @pytest.mark.parametrize(("point", "leftover"), [("before-rename", "staging"),
                                                  ("before-commit", "bundles/qr-payment/1")])
 def test_killed_first_install_is_cleaned_at_next_start(data: Path, kit: BundleKit, point: str,
                                                        leftover: str) -> None:
-    process = _start_paused(kit.pack(1), data, point, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        for line in process.stderr:
-            if "kiosk-test: paused" in line:
-                break
-        assert (data / leftover).exists()
-        process.send_signal(signal.SIGKILL)
-        assert process.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        process.kill()
-        process.wait()
-        process.stderr.close()
+    kill_install_at(kit.pack(1), data, point, leftover)
     assert list_bundles(data) == []  # the database never saw the half-made install
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KIOSK_DATA=str(data))
     done = subprocess.run([sys.executable, "-m", "kiosk", "run", "--exit-when-ready"], cwd=REPO,
@@ -87,9 +75,10 @@ def test_terminal_shows_progress_and_ctrl_c_cancels(data: Path, kit: BundleKit) 
     before = snapshot(data)
     main, child = pty.openpty()
     # A background shell may have started us with SIGINT ignored; a terminal user's has not.
-    process = _start_paused(bundle, data, "before-rename", stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=child,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = start_paused_install(bundle, data, "before-rename", stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=child,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                    signal.SIG_DFL))
     os.close(child)
     seen: list[str] = []
     try:

@@ -8,8 +8,6 @@ make them. Messages are checked in English (the UI catalog is switched off).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,7 +18,6 @@ from kiosk.store import Store, open_store
 from kiosk.sync.client import RetryPolicy
 from tests.hub.hubkit import ThreadHub
 
-PG_SERVER = os.environ.get("KIOSK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 # Retries without long waits: the behaviour is the same, the suite stays fast.
 QUICK = RetryPolicy(attempts=6, initial=0.01, maximum=0.05, jitter=0.01)
 
@@ -60,28 +57,6 @@ def add_events(store: Store, count: int, lesson: str = "qr-payment") -> list[str
     return [event.id for event in store.pending_events(1_000_000) if event.id not in before]
 
 
-def _pg_schema_url() -> Iterator[str]:
-    import psycopg
-
-    try:
-        with psycopg.connect(PG_SERVER, connect_timeout=5) as connection:
-            connection.execute("SELECT 1")
-    except psycopg.Error as error:
-        reason = f"PostgreSQL at {PG_SERVER} is not available ({error}); run build/setup-test.sh"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    schema = f"sync_test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    url = PG_SERVER.replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{url}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 @pytest.fixture
 def hub_bundles(tmp_path: Path) -> Path:
     folder = tmp_path / "hub-bundles"
@@ -95,12 +70,11 @@ def hub_sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def hub_db(request: pytest.FixtureRequest, hub_sqlite_url: str) -> Iterator[str]:
-    """A fresh hub database on each back end."""
+def hub_db(request: pytest.FixtureRequest, hub_sqlite_url: str) -> str:
+    """A fresh hub database on each back end (`pg_url`: tests/conftest.py)."""
     if request.param == "sqlite":
-        yield hub_sqlite_url
-    else:
-        yield from _pg_schema_url()
+        return hub_sqlite_url
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture
