@@ -11,7 +11,8 @@ RUN_ARGS ?= --windowed
 PYTEST_ARGS ?=
 SHOTS ?= artifacts/screenshots
 
-.PHONY: run test bench i18n screenshots lint system clean bundles dist dist-check usb
+.PHONY: run test bench i18n screenshots screenshots-lessons lint system clean bundles dist \
+	dist-check usb
 
 system:
 	@bash build/setup-system.sh
@@ -53,6 +54,11 @@ i18n: $(STAMP)
 ## Screenshots of every screen at 1366x768 and 1920x1080 under Xvfb, into $(SHOTS).
 screenshots: $(STAMP) $(MO_STAMP)
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) -m kiosk.ui.screenshots $(SHOTS)
+
+## Each lesson's first and practice steps at 1366x768 (100 % and 200 %, every title language),
+## with a layout report (layout.txt), into $(SHOTS)/lessons.
+screenshots-lessons: $(STAMP) $(MO_STAMP)
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(PY) -m kiosk.ui.screenshots_lessons $(SHOTS)/lessons
 
 ## Pack each built-in lesson into a signed bundle, build/out/bundles/<id>-<version>.kbundle.
 ## The signing key is made on this machine the first time, in build/out/keys/ (never committed).

@@ -3,9 +3,10 @@
 A hub runs as its own process (`kiosk hub serve` on loopback) on a fresh database: a SQLite
 file, then a fresh schema of the PostgreSQL on 127.0.0.1:5432 when one answers. The client
 plays the kiosk: it builds each batch of 1000 events (canonical JSON, Ed25519 signature,
-base64) and POSTs it over one keep-alive connection, waiting for each answer, as the sync
-worker does; the time covers building, signing, HTTP, verification, the insert with
-`ON CONFLICT DO NOTHING … RETURNING` and the commit. The reference, in the same run and the
+base64) and POSTs it over one keep-alive connection, one request at a time, building the next
+batch while the hub works on the current one, as the sync worker does; the time covers
+building, signing, HTTP, verification, the clone check, the insert with `ON CONFLICT DO
+NOTHING` (answering which ids were new) and the commit. The reference, in the same run and the
 same kind of database, is the same rows inserted straight with SQLAlchemy Core, 1000 rows per
 transaction (the hub's commit pattern), with no HTTP, JSON or signature. Figures are events
 per second, so the ratio reads "hub push speed / bare insert speed" (budget DESIGN §10:
@@ -49,8 +50,18 @@ def _canonical(obj: object) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
+def _signed(key, kiosk_id: str, events: list[dict]) -> bytes:
+    """One batch as the kiosk sends it: canonical JSON, Ed25519 signature, base64."""
+    body = _canonical({"format": 1, "kiosk_id": kiosk_id, "batch_id": str(uuid.uuid4()),
+                       "hlc": events[0]["hlc"], "events": events})
+    return json.dumps({"batch": base64.b64encode(body).decode(),
+                       "signature": base64.b64encode(key.sign(body).signature).decode()}).encode()
+
+
 def _push(url: str, data: Path, events: list[dict]) -> float:
     """Seconds to push `events` to a fresh hub process on `url` (start-up not counted)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import httpx
     from nacl.signing import SigningKey
 
@@ -69,24 +80,31 @@ def _push(url: str, data: Path, events: list[dict]) -> float:
             raise RuntimeError(f"the hub did not start: {line}")
         base = line.split()[3]
         key, kiosk_id = SigningKey.generate(), str(uuid.uuid4())
-        with httpx.Client(base_url=base, timeout=120) as client:
+        with httpx.Client(base_url=base, timeout=120) as client, \
+                ThreadPoolExecutor(max_workers=1) as sender:
             answer = client.post("/v1/enroll", json={
                 "code": code, "kiosk_id": kiosk_id, "name": "bench", "commune": "",
                 "public_key": base64.b64encode(bytes(key.verify_key)).decode(),
                 "kiosk_version": "0"})
             answer.raise_for_status()
-            headers = {"X-Kiosk-Id": kiosk_id,
+            headers = {"X-Kiosk-Id": kiosk_id, "Content-Type": "application/json",
                        "Authorization": f"Bearer {answer.json()['token']}"}
-            start = time.perf_counter()
-            for first in range(0, len(events), BATCH):
-                body = _canonical({"format": 1, "kiosk_id": kiosk_id, "batch_id": str(uuid.uuid4()),
-                                   "hlc": events[first]["hlc"],
-                                   "events": events[first:first + BATCH]})
-                wire = {"batch": base64.b64encode(body).decode(),
-                        "signature": base64.b64encode(key.sign(body).signature).decode()}
-                answer = client.post("/v1/events", json=wire, headers=headers)
+
+            def post(content: bytes) -> dict:
+                answer = client.post("/v1/events", content=content, headers=headers)
                 answer.raise_for_status()
-                if len(answer.json()["stored"]) != len(events[first:first + BATCH]):
+                return answer.json()
+
+            start = time.perf_counter()
+            in_flight = sender.submit(post, _signed(key, kiosk_id, events[:BATCH]))
+            for first in range(0, len(events), BATCH):
+                # One request at a time; the next batch is built while the hub works.
+                rest = events[first + BATCH:first + 2 * BATCH]
+                following = _signed(key, kiosk_id, rest) if rest else None
+                stored = in_flight.result()["stored"]
+                if following is not None:
+                    in_flight = sender.submit(post, following)
+                if len(stored) != len(events[first:first + BATCH]):
                     raise RuntimeError("the hub did not store every event")
             return time.perf_counter() - start
     finally:

@@ -14,13 +14,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bundle_install  # noqa: E402
 import frozen_startup  # noqa: E402
 import hub_push  # noqa: E402
+import memory  # noqa: E402
 import next_step  # noqa: E402
 import speech  # noqa: E402
 import startup  # noqa: E402
 import sync_push  # noqa: E402
 from common import print_table  # noqa: E402
 
-BENCHMARKS = [startup, next_step, speech, bundle_install, hub_push, sync_push]
+BENCHMARKS = [startup, next_step, memory, speech, bundle_install, hub_push, sync_push]
 
 
 def main() -> int:

@@ -2,15 +2,13 @@
 
 `push` is `POST /v1/events`: authenticate the caller, verify the batch against the caller's
 registered key, refuse a batch that names another kiosk, then `store_batch`. `store_batch`
-(shared with USB import) holds the kiosk's row lock, looks up which event ids the hub already
-has, and inserts the others with `ON CONFLICT (event_id) DO NOTHING` in one transaction, so the
-answer says exactly which ids were new and which it had, and the hub answers only after the
-commit. (An insert `… RETURNING event_id` would say the same without the lookup, but psycopg
-then parses a 20 000-placeholder statement for every batch: three times slower.)
-It also compares each event's `(kiosk_id, seq)` with what is stored: the same seq under another
-event id means two machines share one identity, and the kiosk is flagged (the events are still
-stored). The fields reports group by are copied out of the payload into columns; an odd payload
-is stored, never refused.
+(shared with USB import) holds the kiosk's row lock and inserts the batch with `ON CONFLICT
+(event_id) DO NOTHING` in one transaction (`storage.insert_new_events`: COPY and `RETURNING`
+on PostgreSQL), which also tells exactly which ids were new and which the hub had, and the hub
+answers only after the commit. It also compares each event's `(kiosk_id, seq)` with what is
+stored: the same seq under another event id means two machines share one identity, and the
+kiosk is flagged (the events are still stored). The fields reports group by are copied out of
+the payload into columns; an odd payload is stored, never refused.
 """
 
 from __future__ import annotations
@@ -27,14 +25,13 @@ from kiosk.hub import wire
 from kiosk.hub.enroll import authenticate
 from kiosk.hub.errors import Forbidden
 from kiosk.hub.storage import (
+    EVENT_COLUMNS,
     events,
-    insert_ignoring,
+    insert_new_events,
     iso,
     kiosks,
-    one_of,
-    reading,
+    transaction,
     utc_now,
-    writing,
 )
 
 log = logging.getLogger(__name__)
@@ -80,29 +77,20 @@ def _voice(payload: dict[str, Any]) -> str | None:
     return None
 
 
-def event_row(kiosk_id: str, event: wire.Event, received: str) -> dict[str, Any]:
+def event_values(kiosk_id: str, event: wire.Event, received: str) -> tuple[Any, ...]:
+    """The stored row of `event`, in `EVENT_COLUMNS` order."""
     payload = event.payload
-    return {
-        "event_id": event.id,
-        "kiosk_id": kiosk_id,
-        "seq": event.seq,
-        "hlc": event.hlc,
-        "type": event.type,
-        "payload": payload,
-        "created": event.created,
-        "received": received,
-        "learner_id": _text(payload.get("learner_id")),
-        "lesson_id": _text(payload.get("lesson_id")),
-        "attempt": _int(payload.get("attempt")),
-        "step_index": _int(payload.get("step_index")),
-        "steps_total": _int(payload.get("steps_total")),
-        "language": _text(payload.get("language"), 35),
-        "voice_mode": _voice(payload),
-        "topic": _text(payload.get("topic")),
-        "birth_decade": _int(payload.get("birth_decade")),
-        "correct": _bool(payload.get("correct")),
-        "first_try": _bool(payload.get("first_try")),
-    }
+    get = payload.get
+    return (event.id, kiosk_id, event.seq, event.hlc, event.type, payload, event.created,
+            received, _text(get("learner_id")), _text(get("lesson_id")), _int(get("attempt")),
+            _int(get("step_index")), _int(get("steps_total")), _text(get("language"), 35),
+            _voice(payload), _text(get("topic")), _int(get("birth_decade")),
+            _bool(get("correct")), _bool(get("first_try")))
+
+
+def event_row(kiosk_id: str, event: wire.Event, received: str) -> dict[str, Any]:
+    """The stored row of `event` by column name."""
+    return dict(zip(EVENT_COLUMNS, event_values(kiosk_id, event, received), strict=True))
 
 
 def _clones(connection: Connection, kiosk_id: str, batch: list[wire.Event]) -> list[int]:
@@ -128,25 +116,20 @@ def store_batch(connection: Connection, kiosk: RowMapping, batch: wire.Batch,
         raise Forbidden("This batch belongs to another kiosk.", "wrong_kiosk")
     received = iso(now or utc_now())
     # One batch per kiosk at a time, across hub processes: a row lock on PostgreSQL (SQLite's
-    # BEGIN IMMEDIATE already serialises writers). What is stored cannot change under this
-    # transaction, so `stored` and `duplicates` are exact; ON CONFLICT still guards the rest.
+    # BEGIN IMMEDIATE already serialises writers), so the clone check sees every earlier
+    # batch of this kiosk. Which ids are new comes from the insert itself, exact even when
+    # another kiosk's batch carries the same ids.
     flagged = connection.execute(
         sa.select(kiosks.c.flagged).where(kiosks.c.kiosk_id == batch.kiosk_id)
         .with_for_update()).scalar_one()
     unique = list({event.id: event for event in batch.events}.values())
     acked = [event.id for event in unique]
-    known: set[str] = set()
+    new: set[str] = set()
     clashes: list[int] = []
     if unique:
         clashes = _clones(connection, batch.kiosk_id, unique)
-        known = set(connection.execute(
-            sa.select(events.c.event_id).where(one_of(connection, events.c.event_id, acked))
-        ).scalars())
-        rows = [event_row(batch.kiosk_id, event, received)
-                for event in unique if event.id not in known]
-        if rows:
-            # executemany: psycopg pipelines one prepared statement, sqlite3 loops in C.
-            connection.execute(insert_ignoring(connection, events, "event_id"), rows)
+        new = insert_new_events(connection, [event_values(batch.kiosk_id, event, received)
+                                             for event in unique])
     changes: dict[str, Any] = {"last_seen": received}
     if clashes and not flagged:
         shown = ", ".join(str(seq) for seq in clashes[:5])
@@ -157,8 +140,8 @@ def store_batch(connection: Connection, kiosk: RowMapping, batch: wire.Batch,
     connection.execute(sa.update(kiosks).where(kiosks.c.kiosk_id == batch.kiosk_id)
                        .values(**changes))
     hub_time = wire.hlc_after(batch.hlc, *(event.hlc for event in unique))
-    return Stored(stored=[i for i in acked if i not in known],
-                  duplicates=[i for i in acked if i in known],
+    return Stored(stored=[i for i in acked if i in new],
+                  duplicates=[i for i in acked if i not in new],
                   acked=acked, hub_time=hub_time, clone_detected=bool(clashes))
 
 
@@ -166,13 +149,14 @@ def push(engine: Engine, kiosk_id: str | None, authorization: str | None,
          body: bytes) -> Stored:
     """`POST /v1/events`: credentials first, then the signature, then one write transaction
     (verifying and parsing happen before it, so the write lock is held only to store)."""
-    with reading(engine) as connection:
-        caller = authenticate(connection, kiosk_id, authorization)
-    batch = wire.open_signed(wire.json_body(body), caller["public_key"])
-    if batch.kiosk_id != caller["kiosk_id"]:
-        raise Forbidden("This batch belongs to another kiosk.", "wrong_kiosk")
-    with writing(engine) as connection:
-        result = store_batch(connection, caller, batch)
+    with engine.connect() as connection:
+        with transaction(connection):
+            caller = authenticate(connection, kiosk_id, authorization)
+        batch = wire.open_signed(wire.json_body(body), caller["public_key"])
+        if batch.kiosk_id != caller["kiosk_id"]:
+            raise Forbidden("This batch belongs to another kiosk.", "wrong_kiosk")
+        with transaction(connection, write=True):
+            result = store_batch(connection, caller, batch)
     log.info("kiosk %s: %d stored, %d duplicates", caller["kiosk_id"], len(result.stored),
              len(result.duplicates))
     return result

@@ -1,19 +1,25 @@
-"""Hub storage: the tables, the engine for SQLite or PostgreSQL, transactions, the hub's key.
+"""Hub storage: the tables, the engine for SQLite or PostgreSQL, transactions, the hub's key,
+and the bulk insert of events.
 
-SQLAlchemy Core only. A SQLite file in the data folder by default (WAL, synchronous=FULL, so an
-answered batch survives a crash or a power cut; writes take the lock up front with BEGIN
-IMMEDIATE, so two writers queue instead of failing), or PostgreSQL through psycopg for a
-province, where several hub processes may share one database. Tables are created idempotently
-at start under a PostgreSQL advisory lock, so hub processes starting together do not race.
-The hub's identity (id and Ed25519 key pair that signs receipts) lives in the database itself,
-made once by whichever process starts first: every process of one hub has the same identity.
+SQLAlchemy Core, except where it would cost the hub its speed: events go in through the
+driver (`insert_new_events`; COPY on PostgreSQL). A SQLite file in the data folder by default
+(WAL, synchronous=FULL, so an answered batch survives a crash or a power cut; writes take the
+lock up front with BEGIN IMMEDIATE, so two writers queue instead of failing), or PostgreSQL
+through psycopg for a province, where several hub processes may share one database. Tables
+are created idempotently at start under a PostgreSQL advisory lock, so hub processes starting
+together do not race. The hub's identity (id and Ed25519 key pair that signs receipts) lives
+in the database itself, made once by whichever process starts first: every process of one hub
+has the same identity.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import logging
+import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -97,6 +103,19 @@ events = sa.Table(
 )
 
 
+# Rows for `insert_new_events` are tuples in this order (the table's own).
+EVENT_COLUMNS = tuple(column.name for column in events.columns)
+_PAYLOAD = EVENT_COLUMNS.index("payload")
+_SQLITE_IDS = 500  # ids per lookup, below SQLite's smallest limit on parameters (999)
+
+# PostgreSQL: where a batch's rows land first (COPY), one per database session, made when the
+# session opens and emptied at every commit (a rollback empties it too).
+incoming_events = sa.Table(
+    "incoming_events", sa.MetaData(),
+    *(sa.Column(column.name, column.type) for column in events.columns),
+    prefixes=["TEMPORARY"], postgresql_on_commit="delete_rows")
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -122,12 +141,26 @@ def describe(url: str) -> str:
     return sa.make_url(url).render_as_string(hide_password=True)
 
 
+def _wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the file to WAL. Two hub processes opening a new file at once may both hold a
+    shared lock and need an exclusive one; SQLite then answers "locked" at once instead of
+    waiting (waiting would deadlock), and the loser drops its lock: so it tries again."""
+    for attempt in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.05)
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _wal(cursor)
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
@@ -136,6 +169,16 @@ def _sqlite_setup(engine: Engine) -> None:
     def _begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get(_WRITE)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _postgresql_setup(engine: Engine) -> None:
+    create_incoming = str(sa.schema.CreateTable(incoming_events).compile(dialect=engine.dialect))
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(create_incoming)
+        dbapi_connection.commit()
 
 
 def open_engine(url: str) -> Engine:
@@ -148,6 +191,7 @@ def open_engine(url: str) -> Engine:
         _sqlite_setup(engine)
     elif parsed.get_backend_name() == "postgresql":
         engine = sa.create_engine(parsed, pool_pre_ping=True)
+        _postgresql_setup(engine)
     else:
         raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: "
                          "use a SQLite file or postgresql://")
@@ -161,6 +205,15 @@ def writing(engine: Engine) -> Iterator[Connection]:
     with engine.connect().execution_options(**{_WRITE: True}) as connection:
         with connection.begin():
             yield connection
+
+
+@contextmanager
+def transaction(connection: Connection, write: bool = False) -> Iterator[Connection]:
+    """One transaction (a write one like `writing`'s, or a read one) on a connection already
+    checked out: a request that reads, works, then writes takes one connection from the pool
+    (and pings the server once) instead of two."""
+    with connection.execution_options(**{_WRITE: write}).begin():
+        yield connection
 
 
 @contextmanager
@@ -190,14 +243,56 @@ def insert_ignoring(connection: Connection, table: sa.Table, *key: str) -> Any:
     return insert(table).on_conflict_do_nothing(index_elements=list(key) or None)
 
 
-def one_of(connection: Connection, column: sa.Column, values: list[str]) -> Any:
-    """`column IN (values)`; on PostgreSQL `= ANY(:array)`, one parameter instead of a
-    thousand, which psycopg would otherwise parse again for every batch."""
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import ARRAY
+# What SQLAlchemy's JSON type would bind, minus the escapes (the same value reads back); one
+# encoder made once, as json.dumps with options builds a new one for every call.
+_json_text = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
-        return column == sa.any_(sa.bindparam(None, values, type_=ARRAY(column.type)))
-    return column.in_(values)
+
+def insert_new_events(connection: Connection, rows: list[tuple[Any, ...]]) -> set[str]:
+    """Insert event rows (tuples in `EVENT_COLUMNS` order) with `ON CONFLICT (event_id) DO
+    NOTHING`; return the ids that were new to the hub. Call it inside a write transaction.
+
+    Both ways go past SQLAlchemy's per-row parameter handling, which cost more than the
+    database's own work. PostgreSQL: COPY into `incoming_events`, then one `INSERT … SELECT …
+    ON CONFLICT DO NOTHING RETURNING event_id`, whose answer is exactly what was stored, even
+    against a concurrent writer. Measured on 100 000 events against the executemany it
+    replaced (psycopg pipelines one prepared INSERT per row): half the CPU in the hub and in
+    the server; a multi-row VALUES makes psycopg parse 19 000 placeholders per batch instead.
+    SQLite: the ids already there, then sqlite3's executemany, which loops in C; the caller's
+    BEGIN IMMEDIATE keeps other writers out between the two.
+    """
+    if not rows:
+        return set()
+    ids = [row[0] for row in rows]
+    prepared = [(*row[:_PAYLOAD], _json_text(row[_PAYLOAD]), *row[_PAYLOAD + 1:])
+                for row in rows]
+    names = ", ".join(EVENT_COLUMNS)
+    if connection.dialect.name == "postgresql":
+        return _copy_in(connection, names, prepared)
+    known: set[str] = set()
+    for start in range(0, len(ids), _SQLITE_IDS):  # plain SQL: no expanding IN to compile
+        chunk = ids[start:start + _SQLITE_IDS]
+        known.update(event_id for (event_id,) in connection.exec_driver_sql(
+            f"SELECT event_id FROM events WHERE event_id IN ({', '.join('?' * len(chunk))})",
+            tuple(chunk)))
+    marks = ", ".join("?" * len(EVENT_COLUMNS))
+    connection.exec_driver_sql(
+        f"INSERT INTO events ({names}) VALUES ({marks}) ON CONFLICT (event_id) DO NOTHING",
+        prepared)
+    return {event_id for event_id in ids if event_id not in known}
+
+
+def _copy_in(connection: Connection, names: str, rows: list[tuple[Any, ...]]) -> set[str]:
+    driver = connection.connection.driver_connection  # psycopg, in this same transaction
+    assert driver is not None
+    incoming = incoming_events.name
+    with driver.cursor() as cursor:
+        with cursor.copy(f"COPY {incoming} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO events ({names}) SELECT {names} FROM {incoming} "
+                       "ON CONFLICT (event_id) DO NOTHING RETURNING event_id")
+        return {event_id for (event_id,) in cursor.fetchall()}
 
 
 @dataclass(frozen=True)

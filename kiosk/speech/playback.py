@@ -10,11 +10,16 @@ a queued signal. When a source fails (missing file, no engine, no voice) the nex
 list is tried; a fallback emits `notice` (and is said once per language, in Vietnamese) and the
 last resort, silence, leaves the text on screen. Each utterance goes to the speech log.
 `stop()` (any key or click, see `install_interrupt_filter`) silences everything at once.
+`close()` ends the narrator for good, on the UI thread: from then on the engine's thread hands
+it nothing (a sentence may still finish rendering after that, e.g. on a shared engine), and the
+narrator with its media player is deleted there too, never on whichever thread the garbage
+collector happens to run. Handing a result to a narrator being deleted crashed the process.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -114,6 +119,8 @@ class Narrator(QObject):
         self._announced_fallbacks: set[tuple[str, str, str]] = set()
         self._checked_output = False
         self._filter: _InterruptFilter | None = None
+        self._results = _ResultGate(self._segment_ready)
+        self._closed = False
 
     # --- public API ------------------------------------------------------------------------
 
@@ -124,7 +131,7 @@ class Narrator(QObject):
     def set_rate(self, rate: int) -> int:
         """Set the TTS rate (clamped to 80-300); the caller stores it per learner."""
         rate = clamp_rate(rate)
-        if rate != self._rate:
+        if rate != self._rate and not self._closed:
             self._rate = rate
             self.rateChanged.emit(rate)
         return rate
@@ -157,6 +164,8 @@ class Narrator(QObject):
         Vietnamese, and `audio` (lang -> file) to prefer recordings. `rate` overrides the
         narrator's rate for this utterance only (a slower repeat), clamped like it.
         """
+        if self._closed:
+            return
         localized = text if isinstance(text, LocalizedText) else LocalizedText({lang: text})
         options = plan_sources(localized, audio or {}, lang, self.languages)
         said_rate = self._rate if rate is None else clamp_rate(rate)
@@ -190,6 +199,8 @@ class Narrator(QObject):
         self, text: str | LocalizedText, lang: str, *, audio: Mapping[str, Path] | None = None
     ) -> list[Future]:
         """Render ahead what `speak` would say by TTS (nothing when a recording comes first)."""
+        if self._closed:
+            return []
         localized = text if isinstance(text, LocalizedText) else LocalizedText({lang: text})
         first = plan_sources(localized, audio or {}, lang, self.languages)[0]
         if first.source is not Source.TTS or first.voice is None:
@@ -224,13 +235,21 @@ class Narrator(QObject):
         return self.diagnostics_work()()
 
     def close(self) -> None:
+        """Silence, take no more results, close an own engine; deleted on this thread soon."""
+        if self._closed:
+            return
         self._interrupt(emit=False)
+        self._closed = True
+        self._results.close()  # after this no engine thread emits on us
         if self._own_engine:
             self.engine.close()
+        self.deleteLater()
 
     # --- utterances ------------------------------------------------------------------------
 
     def _interrupt(self, emit: bool) -> None:
+        if self._closed:
+            return
         was_speaking = self.is_speaking()
         self._generation += 1
         if self._utterance is not None:
@@ -315,10 +334,10 @@ class Narrator(QObject):
             self._end(utterance)
             return
         generation, index = self._generation, utterance.current
-        ready = self._segment_ready
+        results = self._results
         # Runs on the engine's thread (or here, if already done): the signal is queued to us.
         utterance.segments[index].future.add_done_callback(
-            lambda _f: ready.emit(generation, index)
+            lambda _f: results.deliver(generation, index)
         )
 
     @Slot(int, int)
@@ -429,6 +448,28 @@ class Narrator(QObject):
         # Follow the system default, e.g. when a USB speaker is plugged in during a lesson.
         self._output.setDevice(QMediaDevices.defaultAudioOutput())
         self._checked_output = False
+
+
+class _ResultGate:
+    """Passes render results from the engine's thread to the narrator until it closes.
+
+    The lock makes `close()` wait for an emit in progress, so no emit can overlap the
+    narrator's deletion (the signal is queued: an emit only posts an event).
+    """
+
+    def __init__(self, signal: Signal) -> None:
+        self._signal = signal
+        self._lock = threading.Lock()
+        self._open = True
+
+    def deliver(self, generation: int, index: int) -> None:
+        with self._lock:
+            if self._open:
+                self._signal.emit(generation, index)
+
+    def close(self) -> None:
+        with self._lock:
+            self._open = False
 
 
 class _InterruptFilter(QObject):

@@ -19,7 +19,7 @@ import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk.store import sync_state
 from kiosk.store.db import now_iso, write_transaction
@@ -90,6 +90,29 @@ def pending_events(
         (int(after_seq), max(0, int(limit))),
     ).fetchall()
     return [_event(row) for row in rows]
+
+
+class PendingRow(NamedTuple):
+    """An unacknowledged event as stored, its payload still the JSON text `add_event` wrote:
+    what a sync batch carries, read without decoding every payload only to encode it again."""
+
+    seq: int
+    id: str
+    type: str
+    payload_json: str
+    created: str
+    hlc: str
+
+
+def pending_rows(db: sqlite3.Connection, limit: int = 1000, after_seq: int = 0) -> list[PendingRow]:
+    """`pending_events`, with each payload as its stored JSON text."""
+    rows = db.execute(
+        "SELECT seq, id, type, payload, created, hlc FROM outbox "
+        "WHERE acked IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+        (int(after_seq), max(0, int(limit))),
+    ).fetchall()
+    return [PendingRow(seq, event_id, kind, payload, created, stamp or "")
+            for seq, event_id, kind, payload, created, stamp in rows]
 
 
 def ack_events(db: sqlite3.Connection, ids: Sequence[str]) -> int:

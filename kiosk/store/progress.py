@@ -6,6 +6,9 @@ attempt 1, and restarting a lesson whose latest attempt was finished opens the n
 attempt completing a step twice writes one event; finishing every step of the attempt marks the
 lesson completed. `steps_done` counts distinct steps ever completed (it never goes down when a
 finished lesson is reviewed), `completed` stays true once the lesson was finished.
+Every event carries the learner's pseudonymous facts (random id, birth decade, language) and,
+when the caller says so, whether voice mode was on (`voice_mode`): the hub's reports count
+lessons by both. Voice mode lives in the UI, so the screens' session passes it with each call.
 """
 
 from __future__ import annotations
@@ -59,14 +62,18 @@ def _whole(value: Any, what: str, minimum: int) -> int:
     return value
 
 
-def _facts(db: sqlite3.Connection, learner_id: str) -> dict[str, Any]:
-    """The pseudonymous part of every event: never the learner's name."""
+def _facts(db: sqlite3.Connection, learner_id: str, voice_mode: bool | None) -> dict[str, Any]:
+    """The pseudonymous part of every event: never the learner's name. `voice_mode` is left
+    out when the caller does not know it (the hub then counts it as not recorded)."""
     learner = get_learner(db, learner_id)
-    return {
+    facts: dict[str, Any] = {
         "learner_id": learner.id,
         "birth_decade": learner.birth_decade,
         "language": learner.language,
     }
+    if voice_mode is not None:
+        facts["voice_mode"] = bool(voice_mode)
+    return facts
 
 
 def _row(db: sqlite3.Connection, learner_id: str, lesson_id: str) -> _Row | None:
@@ -153,7 +160,13 @@ def _start(
 
 
 def start_lesson(
-    db: sqlite3.Connection, learner_id: str, lesson_id: str, lesson_version: int, steps_total: int
+    db: sqlite3.Connection,
+    learner_id: str,
+    lesson_id: str,
+    lesson_version: int,
+    steps_total: int,
+    *,
+    voice_mode: bool | None = None,
 ) -> LessonProgress:
     _text(lesson_id, N_("lesson id"))
     _whole(lesson_version, N_("lesson version"), 0)
@@ -161,7 +174,7 @@ def start_lesson(
     # The learner is about to finish steps: load the event machinery now, not on the first one.
     outbox.prepare()
     with write_transaction(db):
-        _start(db, _facts(db, learner_id), lesson_id, lesson_version, steps_total)
+        _start(db, _facts(db, learner_id, voice_mode), lesson_id, lesson_version, steps_total)
         return _read(db, learner_id, lesson_id)
 
 
@@ -173,6 +186,8 @@ def complete_step(
     step_id: str,
     step_index: int,
     steps_total: int,
+    *,
+    voice_mode: bool | None = None,
 ) -> LessonProgress:
     """Record a finished step (and maybe the finished lesson) with their events, atomically."""
     _text(lesson_id, N_("lesson id"))
@@ -182,7 +197,7 @@ def complete_step(
     if _whole(step_index, N_("step number"), 0) >= steps_total:
         raise StoreError(_("Missing or invalid {what}.").format(what=_("step number")))
     with write_transaction(db):
-        facts = _facts(db, learner_id)
+        facts = _facts(db, learner_id, voice_mode)
         if _row(db, learner_id, lesson_id) is None:
             _start(db, facts, lesson_id, lesson_version, steps_total)
         row = _row(db, learner_id, lesson_id)
@@ -283,13 +298,15 @@ def record_answer(
     step_id: str,
     choice_id: str,
     correct: bool,
+    *,
+    voice_mode: bool | None = None,
 ) -> bool:
     """Store a quiz answer and its event; True when it is the step's first answer this attempt."""
     _text(lesson_id, N_("lesson id"))
     _text(step_id, N_("step id"))
     _text(choice_id, N_("answer"))
     with write_transaction(db):
-        facts = _facts(db, learner_id)
+        facts = _facts(db, learner_id, voice_mode)
         row = _row(db, learner_id, lesson_id)
         attempt = row.attempt if row else 1
         first = (

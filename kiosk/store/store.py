@@ -29,7 +29,7 @@ from kiosk.store.db import damaged_message, open_database
 from kiosk.store.errors import DamagedDatabaseError, StoreError
 from kiosk.store.learners import Learner
 from kiosk.store.migrations import migrate, schema_version
-from kiosk.store.outbox import OutboxEvent
+from kiosk.store.outbox import OutboxEvent, PendingRow
 from kiosk.store.progress import LessonProgress
 from kiosk.store.sync_state import SyncState
 
@@ -136,11 +136,21 @@ class Store:
 
     # progress
 
+    # `voice_mode`: whether the learner had voice mode on, carried in the events (None: unknown).
+
     @_guarded
     def start_lesson(
-        self, learner_id: str, lesson_id: str, lesson_version: int, steps_total: int
+        self,
+        learner_id: str,
+        lesson_id: str,
+        lesson_version: int,
+        steps_total: int,
+        *,
+        voice_mode: bool | None = None,
     ) -> LessonProgress:
-        return _progress.start_lesson(self._db, learner_id, lesson_id, lesson_version, steps_total)
+        return _progress.start_lesson(
+            self._db, learner_id, lesson_id, lesson_version, steps_total, voice_mode=voice_mode
+        )
 
     @_guarded
     def complete_step(
@@ -151,9 +161,18 @@ class Store:
         step_id: str,
         step_index: int,
         steps_total: int,
+        *,
+        voice_mode: bool | None = None,
     ) -> LessonProgress:
         return _progress.complete_step(
-            self._db, learner_id, lesson_id, lesson_version, step_id, step_index, steps_total
+            self._db,
+            learner_id,
+            lesson_id,
+            lesson_version,
+            step_id,
+            step_index,
+            steps_total,
+            voice_mode=voice_mode,
         )
 
     @_guarded
@@ -170,9 +189,18 @@ class Store:
 
     @_guarded
     def record_answer(
-        self, learner_id: str, lesson_id: str, step_id: str, choice_id: str, correct: bool
+        self,
+        learner_id: str,
+        lesson_id: str,
+        step_id: str,
+        choice_id: str,
+        correct: bool,
+        *,
+        voice_mode: bool | None = None,
     ) -> bool:
-        return _progress.record_answer(self._db, learner_id, lesson_id, step_id, choice_id, correct)
+        return _progress.record_answer(
+            self._db, learner_id, lesson_id, step_id, choice_id, correct, voice_mode=voice_mode
+        )
 
     @_guarded
     def progress_report(self) -> dict[str, Any]:
@@ -193,6 +221,10 @@ class Store:
     @_guarded
     def pending_events(self, limit: int = 1000, after_seq: int = 0) -> list[OutboxEvent]:
         return _outbox.pending_events(self._db, limit, after_seq)
+
+    @_guarded
+    def pending_rows(self, limit: int = 1000, after_seq: int = 0) -> list[PendingRow]:
+        return _outbox.pending_rows(self._db, limit, after_seq)
 
     @_guarded
     def ack_events(self, ids: Sequence[str]) -> int:

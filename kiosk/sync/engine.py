@@ -14,9 +14,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kiosk.bundles.fsutil import folder_lock
 from kiosk.i18n import _
@@ -27,7 +29,7 @@ from kiosk.sync.enroll import complete_pending
 from kiosk.sync.errors import NotEnrolledError, ProtocolError, SyncBusyError, SyncError
 from kiosk.sync.identity import KioskKey, load_key
 from kiosk.sync.pull import pull_bundles
-from kiosk.sync.wire import MAX_BATCH, make_batch, sign_batch
+from kiosk.sync.wire import MAX_BATCH, batch_body, sign_body
 
 log = logging.getLogger(__name__)
 
@@ -68,33 +70,72 @@ def require_key(data_dir: Path) -> KioskKey:
     return key
 
 
+@dataclass(frozen=True)
+class _Outgoing:
+    """A signed batch ready to send, and what the kiosk needs to check the hub's answer."""
+
+    ids: list[str]
+    last_seq: int
+    wire: dict[str, str]
+
+
+def _next_batch(store: Store, key: KioskKey, kiosk_id: str, after_seq: int,
+                size: int) -> _Outgoing | None:
+    """The oldest pending events after `after_seq`, signed; None when there are none."""
+    rows = store.pending_rows(size, after_seq)
+    if not rows:
+        return None
+    body = batch_body(kiosk_id, rows, store.next_hlc())
+    return _Outgoing([row.id for row in rows], rows[-1].seq, sign_body(key, body))
+
+
+def _take_answer(store: Store, sent: _Outgoing, answer: dict[str, Any],
+                 report: SyncReport) -> None:
+    """Acknowledge what the hub lists in `acked` (and was in the batch); raise when some of
+    the batch is missing, so the pass ends and those events go again next time."""
+    acked = answer.get("acked")
+    if not isinstance(acked, list):
+        raise ProtocolError(_("The hub's answer to push is not valid."))
+    sent_ids = set(sent.ids)
+    confirmed = [event_id for event_id in acked if event_id in sent_ids]
+    report.batches += 1
+    report.sent += len(sent.ids)
+    report.acked += store.ack_events(confirmed)
+    for name in ("stored", "duplicates"):
+        listed = answer.get(name)
+        if isinstance(listed, list):
+            setattr(report, name, getattr(report, name) + len(listed))
+    store.observe_hlc(answer.get("hub_time"))
+    if len(set(confirmed)) != len(sent_ids):
+        raise ProtocolError(_("The hub did not acknowledge {missing} of the events sent; "
+                              "they will be sent again.").format(
+                                  missing=len(sent_ids) - len(set(confirmed))))
+
+
 def push_pending(store: Store, client: HubClient, key: KioskKey, kiosk_id: str,
                  report: SyncReport, batch_size: int = MAX_BATCH) -> None:
-    """Push every pending event, batch by batch, until none is left or something fails."""
-    while True:
-        events = store.pending_events(max(1, min(batch_size, MAX_BATCH)))
-        if not events:
-            return
-        ids = [event.id for event in events]
-        batch = make_batch(kiosk_id, events, store.next_hlc())
-        answer = client.push(sign_batch(key, batch))
-        acked = answer.get("acked")
-        if not isinstance(acked, list):
-            raise ProtocolError(_("The hub's answer to push is not valid."))
-        sent = set(ids)
-        confirmed = [event_id for event_id in acked if event_id in sent]
-        report.batches += 1
-        report.sent += len(ids)
-        report.acked += store.ack_events(confirmed)
-        for name in ("stored", "duplicates"):
-            listed = answer.get(name)
-            if isinstance(listed, list):
-                setattr(report, name, getattr(report, name) + len(listed))
-        store.observe_hlc(answer.get("hub_time"))
-        if len(set(confirmed)) != len(sent):
-            raise ProtocolError(_("The hub did not acknowledge {missing} of the events sent; "
-                                  "they will be sent again.").format(
-                                      missing=len(sent) - len(set(confirmed))))
+    """Push every pending event, batch by batch, until none is left or something fails.
+
+    One request is in flight at a time (the hub gets this kiosk's batches one by one, in
+    order), but the kiosk does not sit idle while the hub works: the next batch is read and
+    signed during the request and sent as soon as the answer is in, and the answer is
+    acknowledged while that next request travels. An error ends the pass once the request in
+    flight has finished (its events stay pending until an answer acknowledges them, like any
+    other).
+    """
+    size = max(1, min(batch_size, MAX_BATCH))
+    current = _next_batch(store, key, kiosk_id, 0, size)
+    if current is None:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-push") as sender:
+        in_flight = sender.submit(client.push, current.wire)
+        while current is not None:
+            following = _next_batch(store, key, kiosk_id, current.last_seq, size)
+            answer = in_flight.result()
+            if following is not None:
+                in_flight = sender.submit(client.push, following.wire)
+            _take_answer(store, current, answer, report)
+            current = following
 
 
 def _pass(store: Store, data_dir: Path, retry: RetryPolicy | None,

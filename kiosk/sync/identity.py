@@ -38,8 +38,14 @@ KEY_FORMAT = 1
 MAX_KEY_FILE = 64 * 1024
 
 
+# The canonical JSON of PROTOCOL.md as text; one encoder made once (json.dumps with options
+# makes a new one for every call).
+canonical_text = json.JSONEncoder(ensure_ascii=False, sort_keys=True,
+                                  separators=(",", ":")).encode
+
+
 def canonical(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return canonical_text(obj).encode()
 
 
 def b64(data: bytes) -> str:

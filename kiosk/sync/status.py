@@ -7,11 +7,11 @@ when the next try is). Never the token, never the key.
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from kiosk.store import Store
-from kiosk.sync.engine import store_for
+from kiosk.store import Store, open_store
 
 
 def status_of(store: Store) -> dict[str, Any]:
@@ -39,5 +39,11 @@ def status_of(store: Store) -> dict[str, Any]:
 
 
 def sync_status(data_dir: Path, store: Store | None = None) -> dict[str, Any]:
-    with store_for(Path(data_dir), store) as db:
+    if store is not None:
+        return status_of(store)
+    from kiosk import config
+
+    # Its own connection, not kiosk.sync.engine's helper: reading the status must not load the
+    # network code (httpx), which a kiosk without a hub never needs (DESIGN §10 memory).
+    with closing(open_store(config.database_path(Path(data_dir)))) as db:
         return status_of(db)

@@ -15,8 +15,9 @@ from typing import Any
 
 from kiosk.i18n import _
 from kiosk.store import OutboxEvent
+from kiosk.store.outbox import PendingRow
 from kiosk.sync.errors import SyncFileError
-from kiosk.sync.identity import KioskKey, b64, canonical, unb64, verify
+from kiosk.sync.identity import KioskKey, b64, canonical, canonical_text, unb64, verify
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,42 @@ def make_batch(kiosk_id: str, events: Sequence[OutboxEvent], stamp: str,
             "hlc": stamp, "events": [event_json(event) for event in events]}
 
 
-def sign_batch(key: KioskKey, batch: dict[str, Any]) -> dict[str, str]:
-    """The wire form: `{"batch": base64 canonical JSON, "signature": base64 Ed25519}`."""
-    body = canonical(batch)
+# Where each event's payload goes in `batch_body`: quotes inside JSON strings are escaped, so
+# this text appears nowhere else in a batch (no other object there has a "payload" key).
+_PAYLOAD_SLOT = '"payload":0,'
+
+
+def batch_body(kiosk_id: str, rows: Sequence[PendingRow], stamp: str,
+               batch_id: str | None = None) -> bytes:
+    """The canonical bytes of `make_batch` for rows read straight from the outbox.
+
+    The payloads are spliced in as the JSON text the outbox stored (`add_event` wrote it in
+    canonical form) instead of being decoded and encoded again, which was most of a kiosk's
+    work per batch. The rest is encoded by the canonical encoder with a placeholder payload.
+    """
+    if len(rows) > MAX_BATCH:
+        raise ValueError(f"at most {MAX_BATCH} events per batch")
+    skeleton = {"format": BATCH_FORMAT, "kiosk_id": kiosk_id,
+                "batch_id": batch_id or new_batch_id(), "hlc": stamp,
+                "events": [{"id": row.id, "seq": row.seq, "hlc": row.hlc, "type": row.type,
+                            "payload": 0, "created": row.created} for row in rows]}
+    parts = canonical_text(skeleton).split(_PAYLOAD_SLOT)
+    if len(parts) != len(rows) + 1:
+        raise ValueError("a batch with a payload slot out of place")
+    pieces = [parts[0]]
+    for row, rest in zip(rows, parts[1:], strict=True):
+        pieces += ('"payload":', row.payload_json, ",", rest)
+    return "".join(pieces).encode()
+
+
+def sign_body(key: KioskKey, body: bytes) -> dict[str, str]:
+    """The wire form: `{"batch": base64 of the body, "signature": base64 Ed25519}`."""
     return {"batch": b64(body), "signature": b64(key.sign(body))}
+
+
+def sign_batch(key: KioskKey, batch: dict[str, Any]) -> dict[str, str]:
+    """The wire form of a batch made by `make_batch` (canonical JSON)."""
+    return sign_body(key, canonical(batch))
 
 
 def events_file(key: KioskKey, batch: dict[str, Any],

@@ -8,8 +8,10 @@ for a pass now (the technician's "sync now" button); `stop()` ends the thread, i
 waits and downloads. The UI may instead run `kiosk.sync.engine.sync_once` in its own
 background helper; both take the same lock, so they never overlap.
 A kiosk with no hub (not enrolled, no code waiting) is left alone: the worker only looks again
-after `interval`. `on_result(report, error)` is called on the worker thread after each pass:
-a Qt caller must hand it to the UI thread (a queued signal) before touching widgets.
+after `interval`, and never imports the network code (kiosk.sync.engine, httpx: ~7 MB resident,
+DESIGN §10), which the first pass with a hub loads. `on_result(report, error)` is called on
+the worker thread after each pass: a Qt caller must hand it to the UI thread (a queued signal)
+before touching widgets.
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ import random
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.store import Store, open_store
-from kiosk.sync.client import CancelledError, RetryPolicy
-from kiosk.sync.engine import SyncReport, sync_once
 from kiosk.sync.errors import SyncBusyError
+
+if TYPE_CHECKING:
+    from kiosk.sync.client import RetryPolicy
+    from kiosk.sync.engine import SyncReport
 
 log = logging.getLogger(__name__)
 
-OnResult = Callable[[SyncReport | None, BaseException | None], None]
+OnResult = Callable[["SyncReport | None", BaseException | None], None]
 
 
 def backoff_delay(failures: int, base: float = 30.0, cap: float = 3600.0,
@@ -96,12 +101,14 @@ class SyncWorker:
             store.close()
 
     def _one_pass(self, store: Store) -> float:
+        if not _has_hub(store):
+            return self.interval  # no hub to talk to: look again later, record nothing
+        from kiosk.sync.client import CancelledError
+        from kiosk.sync.engine import sync_once
+
         report: SyncReport | None = None
         failure: BaseException | None = None
         try:
-            state = store.sync_state()
-            if not state.token and not (state.enroll_code and state.hub_url):
-                return self.interval  # no hub to talk to: look again later, record nothing
             report = sync_once(self.data_dir, store=store, retry=self.retry, cancel=self._stop)
         except CancelledError:
             return 0.0
@@ -125,3 +132,13 @@ class SyncWorker:
             except Exception:
                 log.exception("the sync result callback failed")
         return delay
+
+
+def _has_hub(store: Store) -> bool:
+    """A token, or a code waiting with the hub's address; a state that cannot be read counts
+    as a hub, so the pass runs and reports why."""
+    try:
+        state = store.sync_state()
+    except Exception:
+        return True
+    return bool(state.token or (state.enroll_code and state.hub_url))

@@ -13,6 +13,8 @@ Speech (`start_speech`: the TTS worker, its WAV cache in the data folder, the Qt
 narrator) starts only after the home screen is painted, and is closed when the app quits;
 `--voice` starts in voice mode (F12 toggles it; see kiosk.ui.keys). `--exit-when-ready` never
 starts speech: it measures the home screen alone.
+The background sync worker (`MainWindow.start_sync`) starts a moment after the home screen, as
+speech does, and never with `--exit-when-ready`; closing the window stops it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 WINDOWED_SIZE = (1366, 768)
 READY_TIMEOUT_MS = 20_000
 WARM_UP_DELAY_MS = 300
+SYNC_START_DELAY_MS = 2000  # after the warm-up: importing kiosk.sync competes for the CPU
 EXIT_OK, EXIT_FAILED = 0, 1
 
 
@@ -105,6 +108,9 @@ def run(options: RunOptions) -> int:
     started = process_start()
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.ui import process_memory
+
+    process_memory.stop_source_caching()  # before the imports below: DESIGN §10 memory budget
     from kiosk import config
     from kiosk.i18n import _
     from kiosk.ui import startup
@@ -202,6 +208,7 @@ def _run_with_store(app: QApplication, store: Store, options: RunOptions, starte
         AfterFirstPaint(window, lambda: start_speech(window, languages, options.data_dir))
         # Once the home screen is up, build the player so the first lesson opens at once.
         QTimer.singleShot(WARM_UP_DELAY_MS, window.warm_up)
+        QTimer.singleShot(SYNC_START_DELAY_MS, window.start_sync)
         from kiosk.ui import startup
 
         startup.after_start(window, options.data_dir)  # daily backup, first-run tutorial
@@ -211,6 +218,12 @@ def _run_with_store(app: QApplication, store: Store, options: RunOptions, starte
     if window.attendant.guard is not None:
         window.attendant.guard.release()  # the program is ending: the window may close
     window.close()
+    # Deleted now rather than whenever Python collects it: its timers, probe and event filters
+    # end with it (a process that calls run() again, as the tests do, starts clean).
+    from PySide6.QtCore import QEvent
+
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     from kiosk.ops import logs
 
     logs.complete(options.data_dir)  # an early exit still leaves its records in the log file

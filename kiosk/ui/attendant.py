@@ -150,9 +150,9 @@ class Attendant(QObject):
         self.window.navigator.current and self.window.navigator.current.interrupt()
         self.overlays.open(self.help_panel)
 
-    def start_tutorial(self) -> None:
+    def start_tutorial(self, queue: bool = False) -> None:
         self.overlays.open(self.tutorial)
-        self.tutorial.start()
+        self.tutorial.start(queue=queue)
 
     def tutorial_after(self, delay_ms: int) -> None:
         """The first-run tutorial once the home screen has settled (never after `stop`)."""
@@ -164,7 +164,9 @@ class Attendant(QObject):
                 return False
         except StoreError:  # the kiosk is closing: its database is gone already
             return False
-        self.start_tutorial()
+        # After the start announcement ("press F12 for voice mode"), never over it: a blind
+        # visitor must hear it whole.
+        self.start_tutorial(queue=True)
         return True
 
     def _tutorial_finished(self, completed: bool) -> None:

@@ -2,7 +2,8 @@
 
 The script is a JSON list of actions, played one after another through the real window with
 real key presses and clicks (QTest), exactly as a learner would:
-- `{"new_learner": "Lan", "code": [1, 2, 3, 4]}`: add a card (with a picture code, or none);
+- `{"new_learner": "Lan", "code": [1, 2, 3, 4], "decade": 1950}`: add a card (with a picture
+  code, or none; born in that decade, or Skip when the action gives none);
 - `{"learner": "Lan", "code": [...]}`: choose an existing card (typing its code if it has one);
 - `{"guest": true}`: choose the guest card;
 - `{"open": "lesson-id"}`: open a lesson from the home screen;
@@ -119,7 +120,7 @@ class Autopilot(QObject):
         if "guest" in action:
             self._choose_card(None, None)
         elif "new_learner" in action:
-            self._new_card(str(action["new_learner"]), action.get("code"))
+            self._new_card(str(action["new_learner"]), action.get("code"), action.get("decade"))
         elif "learner" in action:
             self._choose_card(str(action["learner"]), action.get("code"))
         elif "open" in action:
@@ -171,12 +172,14 @@ class Autopilot(QObject):
             key = next(k for k in page.keys if k.value == int(value))
             self._click(key)
 
-    def _new_card(self, name: str, code: list[int] | None) -> None:
+    def _new_card(self, name: str, code: list[int] | None, decade: int | None = None) -> None:
         home = self._home()
         self._click(home.learner_button)
         self._click(home.learner_page.add_button)
         home.add_page.field.insert(name)  # QTest types only ASCII
         self._click(home.add_page.save_button)
+        years = home.decade_page
+        self._click(years.tile_for(int(decade)) if decade else years.skip_button)
         page = home.code_page
         if not code:
             self._click(page.none_button)

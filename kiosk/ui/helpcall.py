@@ -162,11 +162,12 @@ class KeyTutorial(Overlay):
             self.keycap.setText(_(cap) if cap.isascii() and cap.isalpha() else cap)
         describe(self.keycap, self.keycap.text(), self.instruction.plain())
 
-    def start(self) -> None:
+    def start(self, queue: bool = False) -> None:
+        """Show the first key; `queue` lets what is being said (the start announcement) end."""
         self.index = 0
         self.feedback.hide()
         self.retranslate()
-        self._speak_step()
+        self._speak_step(queue=queue)
 
     def _speak_step(self, queue: bool = False) -> None:
         if self._say is None:

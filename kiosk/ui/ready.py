@@ -4,7 +4,9 @@
 tile (or the "continue" tile) has the keyboard focus, so a learner pressing Enter would open
 a lesson. The probe watches for the first paint of that tile, then checks focus on the next
 turn of the event loop, prints `ready in N ms` (N counted from the process start) and ends
-the event loop with 0. If that never happens it says why on stderr and exits 1.
+the event loop with 0. If that never happens it says why on stderr and exits 1. Once it has
+reported, the probe stops its timers: a late `QApplication.exit()` with no `exec()` running
+would make every later nested event loop of the process return at once.
 `AfterFirstPaint` runs a callback once the home screen is painted (the app starts speech so).
 """
 
@@ -28,6 +30,7 @@ class ReadyProbe(QObject):
         self.exit_code = 1
         self.target: QWidget = window.home.first_tile() or window.home.language_button
         self.painted = False
+        self.reported = False
         self.target.installEventFilter(self)
         self._deadline = QTimer(self)
         self._deadline.setSingleShot(True)
@@ -39,19 +42,21 @@ class ReadyProbe(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
         if watched is self.target and event.type() == QEvent.Type.Paint and not self.painted:
             self.painted = True
-            QTimer.singleShot(0, self._check)
+            QTimer.singleShot(0, self, self._check)
         return False
 
     def _check(self) -> None:
+        if self.reported:
+            return
         if self.target.isVisible() and QApplication.focusWidget() is self.target:
             elapsed = round((time.perf_counter() - self.started) * 1000)
             print(f"ready in {elapsed} ms", flush=True)
             self.exit_code = 0
-            QApplication.instance().exit(0)
+            self._finish(0)
             return
         # Focus arrives with window activation, which may come a moment after the paint.
         self.window.activateWindow()
-        QTimer.singleShot(10, self._check)
+        QTimer.singleShot(10, self, self._check)
 
     def _give_up(self) -> None:
         focus = QApplication.focusWidget()
@@ -61,7 +66,13 @@ class ReadyProbe(QObject):
         )
         log.error("home screen never became ready")
         self.exit_code = 1
-        QApplication.instance().exit(1)
+        self._finish(1)
+
+    def _finish(self, code: int) -> None:
+        self.reported = True
+        self._deadline.stop()
+        self.target.removeEventFilter(self)
+        QApplication.instance().exit(code)
 
 
 class AfterFirstPaint(QObject):

@@ -1,9 +1,9 @@
 """Screenshots of the all-day parts (kiosk.ui.screenshots calls `tour` after its own tour).
 
-The idle question, the help panel, the key tutorial, a learner card's picture code (choosing
-and checking), the completion screen after "Print a slip", the slip itself (drawn as an image,
-as it prints), and the recovery screen of a damaged database (drawn on its own, with a backup
-to offer).
+The idle question, the help panel, the key tutorial, a new card's birth-decade question, a
+learner card's picture code (choosing and checking), the completion screen after "Print a
+slip", the slip itself (drawn as an image, as it prints), and the recovery screen of a damaged
+database (drawn on its own, with a backup to offer).
 """
 
 from __future__ import annotations
@@ -34,8 +34,20 @@ def tour(
     attendant.start_tutorial()
     shot("tutorial")
     attendant.overlays.close_all()
-    # A card with a picture code: choosing it, then opening it.
+    # A new card's optional birth decade (normal and 200 % text).
     home = window.home
+    home.show_learners()
+    home.pages.setCurrentWidget(home.add_page)
+    home.add_page.reset()
+    home.add_page.field.setText("Nguyễn Thị Hoa")
+    home.add_page.save()
+    shot("card-birth-decade")
+    scale = window.scale
+    window.set_text_scale(2.0, remember=False)
+    home.decade_page.skip_button.setFocus()
+    shot("card-birth-decade-200")
+    window.set_text_scale(scale, remember=False)
+    # A card with a picture code: choosing it, then opening it.
     learner = session.add_learner("Nguyễn Thị Hoa")
     home.show_learners()
     home.pages.setCurrentWidget(home.code_page)

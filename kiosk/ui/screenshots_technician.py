@@ -4,8 +4,9 @@ It sets up what a technician meets on a real visit, in throw-away folders: a sti
 out as KIOSK/bundles and KIOSK/keys (found through KIOSK_USB_ROOTS) with a bundle packed from
 the built-in qr-payment lesson and signed with a key made for the tour, a damaged copy of it,
 and the public keys of two publishers (one trusted, one not). Then it shows the PIN set-up,
-a wrong PIN, every page, an install finished at 100 %, a removal question, and the stick page
-at 200 % text. Background work (scans, the install) is waited for by processing events.
+a wrong PIN, every page (the Sync page as on a kiosk not yet enrolled with a hub), an install
+finished at 100 %, a removal question, and the stick page at 200 % text. Background work
+(scans, the install) is waited for by processing events.
 """
 
 from __future__ import annotations
@@ -115,6 +116,9 @@ def _pages(window: MainWindow, session: Session, shot: Callable[[str], None]) ->
     kiosk.name_field.setText("Nhà văn hóa thôn Nà Phầy")  # type: ignore[attr-defined]
     kiosk.commune_field.setText("Xã Yên Thịnh")  # type: ignore[attr-defined]
     shot("technician-kiosk")
+    screen.show_section("sync")
+    _wait(lambda: screen.ctx.sync.status is not None)  # read off the UI thread
+    shot("technician-sync")
     for key in ("voice", "checks"):
         screen.show_section(key)
         shot(f"technician-{key}")

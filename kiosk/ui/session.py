@@ -8,6 +8,8 @@ Switching the language also switches the UI catalog (kiosk.i18n) and remembers t
 the learner card. The technician screen reloads the curriculum through it after installing or
 removing a bundle (`load_curriculum` off the UI thread, then `use_curriculum`) and sets the
 kiosk-wide defaults (language at start, speech rate; kiosk.store.technician).
+`voice_mode` mirrors the window's voice mode (the window keeps it in step) so that every
+progress event says whether the learner was using the kiosk by voice.
 No Qt here: the session is plain Python so it is easy to test and reuse.
 """
 
@@ -50,6 +52,8 @@ class Session:
         self.languages = languages
         # The lesson folders besides installed bundles: built-in, or `kiosk run --lessons`.
         self.lesson_dirs = list(lesson_dirs or [config.builtin_lessons_dir()])
+        # Put into every progress event for the hub's reports; the main window sets it.
+        self.voice_mode: bool = False
         self.learner: Learner = self._initial_learner()
         stored = getattr(self.learner, "language", None) or store.get_setting(
             LANGUAGE_SETTING, "vi"
@@ -90,10 +94,11 @@ class Session:
             self._apply_ui_language()
         return learner
 
-    def add_learner(self, name: str) -> Learner:
-        """Create a named card in the current language and make it current."""
+    def add_learner(self, name: str, birth_decade: int | None = None) -> Learner:
+        """Create a named card in the current language and make it current; `birth_decade`
+        (1950 for 1950–1959) is optional: None when the learner skipped the question."""
         clean = " ".join(name.split())
-        learner = self.store.create_learner(clean, self.language.code)
+        learner = self.store.create_learner(clean, self.language.code, birth_decade)
         self.learner = learner
         return learner
 
@@ -177,7 +182,13 @@ class Session:
         """
         state = self.progress().get(lesson.id)
         finished = bool(state and state.completed)
-        self.store.start_lesson(self.learner.id, lesson.id, lesson.version, len(lesson.steps))
+        self.store.start_lesson(
+            self.learner.id,
+            lesson.id,
+            lesson.version,
+            len(lesson.steps),
+            voice_mode=self.voice_mode,
+        )
         if restart or finished:
             self.move_to(lesson, 0)
             return 0, finished
@@ -191,13 +202,20 @@ class Session:
         """Record the step as finished, durably, before the caller shows the next one."""
         step = lesson.steps[index]
         return self.store.complete_step(
-            self.learner.id, lesson.id, lesson.version, step.id, index, len(lesson.steps)
+            self.learner.id,
+            lesson.id,
+            lesson.version,
+            step.id,
+            index,
+            len(lesson.steps),
+            voice_mode=self.voice_mode,
         )
 
     def record_answer(self, lesson: Lesson, step: Step, choice_id: str) -> bool:
         choice = next(c for c in step.choices if c.id == choice_id)
         return self.store.record_answer(
-            self.learner.id, lesson.id, step.id, choice_id, choice.correct
+            self.learner.id, lesson.id, step.id, choice_id, choice.correct,
+            voice_mode=self.voice_mode,
         )
 
     def completed_on(self, lesson: Lesson) -> dt.date:

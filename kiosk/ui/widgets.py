@@ -72,6 +72,9 @@ class TextBlock(QLabel):
     def __init__(self, role: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        # No automatic indent: with a style-sheet border QLabel measures its height with one
+        # indent and paints with half of it, so a bordered block came out lines too tall.
+        self.setIndent(0)
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)

@@ -12,6 +12,11 @@ contract of DESIGN §8 lives in the screens). The narrator is attached later by 
 (`attach_narrator`), after the home screen is up. Language switches re-font and retranslate.
 Ctrl+Alt+T, or holding the title at the top left for five seconds (kiosk.ui.hold), opens the
 technician screen from anywhere (`request_technician`); it is built only then.
+Sync runs beside all this: `start_sync` (called by the app once the home screen is up) starts
+the background worker through kiosk.ui.synclink; a small dot at the right end of the bar
+(kiosk.ui.syncindicator) shows its status, in words too on the technician screen; both are
+made on first use. Lessons a pass brings from the hub appear on the home screen; closing the
+window stops the worker.
 The attendant (kiosk.ui.attendant) adds the Help button to the bar, the panels over the
 screens (help, "Are you still there?", the key tutorial), which see every key first, the idle
 timer that brings the kiosk back to the guest card, and kiosk mode's guard.
@@ -46,12 +51,15 @@ from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.session import Session
 from kiosk.ui.voice import VoiceMode, sibling_position
-from kiosk.ui.widgets import TextBlock, big_button, describe, set_role
+from kiosk.ui.whereline import BarNote, WhereLine
+from kiosk.ui.widgets import big_button, describe, set_role
 
 if TYPE_CHECKING:
     from kiosk.ui.screens.done import DoneScreen
     from kiosk.ui.screens.player import PlayerScreen
     from kiosk.ui.screens.technician import TechnicianScreen
+    from kiosk.ui.syncindicator import SyncIndicator
+    from kiosk.ui.synclink import SyncLink
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +83,10 @@ class MainWindow(QMainWindow):
         self.session = session
         self.voice = VoiceMode(session, root=self, parent=self)
         self.voice.positions = self._focus_position
+        # Progress events say whether voice mode was on (the hub counts lessons by it).
+        self.voice.enabledChanged.connect(self._follow_voice_mode)
         self.voice.set_enabled(voice, announce=False)
+        session.voice_mode = self.voice.enabled
         self.voice.enabledChanged.connect(lambda _on: self._label_voice_button())
         self.scale = theme.clamp_scale(session.setting(theme.SCALE_SETTING, 1.0))
         self._sticky_notes: list[str] = []  # "no loudspeaker": true until the PC changes
@@ -88,7 +99,7 @@ class MainWindow(QMainWindow):
         self.bar = QWidget()
         set_role(self.bar, "bar")
         self.bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.where = TextBlock("where")
+        self.where = WhereLine()  # one screen line per line of text: long titles are cut
         self.notes = QHBoxLayout()
         self.notes.setSpacing(8)
         self.home_button = big_button("", "", role="bar")
@@ -108,6 +119,9 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.home_button)
         bar_layout.addWidget(self.voice_button)
         bar_layout.addWidget(self.size_button)
+        # Sync's link and its dot at the far right of the bar: made on first use (`sync`).
+        self._sync: SyncLink | None = None
+        self.sync_indicator: SyncIndicator | None = None
 
         self.stack = QStackedWidget()
         self.navigator = Navigator(
@@ -154,6 +168,9 @@ class MainWindow(QMainWindow):
             notice.connect(self._on_notice)
         self.voice.attach(narrator, intro=self._voice_intro)
 
+    def _follow_voice_mode(self, on: bool) -> None:
+        self.session.voice_mode = on
+
     def _voice_intro(self, queue: bool = True) -> None:
         screen = self.navigator.current
         if screen is not None and self.navigator.state is State.HOME:
@@ -162,6 +179,10 @@ class MainWindow(QMainWindow):
 
     def _moved(self, state: str) -> None:
         self.update_header()
+        if self._sync is not None and self.sync_indicator is not None:
+            self.sync_indicator.set_detailed(state == State.TECHNICIAN.value)
+            if state in (State.HOME.value, State.TECHNICIAN.value):
+                self._sync.refresh()  # learners' new steps count as waiting (read off-thread)
         if state == State.HOME.value and self.voice.enabled:
             self._voice_intro(queue=False)
 
@@ -200,7 +221,27 @@ class MainWindow(QMainWindow):
     def _make_technician(self) -> Screen:
         from kiosk.ui.screens.technician import TechnicianScreen
 
-        return TechnicianScreen(self.session, self.voice)
+        return TechnicianScreen(self.session, self.voice, sync=self.sync)
+
+    @property
+    def sync(self) -> SyncLink:
+        """The sync worker's link (kiosk.ui.synclink) and the bar's dot, made on first use so
+        that start-up never pays for them."""
+        if self._sync is None:
+            from kiosk.ui.syncindicator import SyncIndicator
+            from kiosk.ui.synclink import SyncLink
+
+            self._sync = SyncLink(self.session, parent=self)
+            self.sync_indicator = SyncIndicator()
+            self.sync_indicator.set_detailed(self.navigator.state is State.TECHNICIAN)
+            self.bar.layout().addWidget(self.sync_indicator)
+            self._sync.status_changed.connect(self.sync_indicator.show_status)
+            self._sync.lessons_changed.connect(self._lessons_changed)
+        return self._sync
+
+    def start_sync(self, **options: object) -> None:
+        """Start the background sync worker (kiosk.ui.synclink; options go to SyncWorker)."""
+        self.sync.start_worker(**options)
 
     @property
     def technician(self) -> TechnicianScreen:
@@ -279,7 +320,7 @@ class MainWindow(QMainWindow):
             notes += [n for n in screen.speech_notes if n not in notes]
         notes += [n for n in self._sticky_notes if n not in notes]
         for note in notes:
-            label = TextBlock("note")
+            label = BarNote()  # one line when it fits (kiosk.ui.whereline)
             label.set_plain(note)
             self.notes.addWidget(label, 0, Qt.AlignmentFlag.AlignLeft)
             label.show()
@@ -293,6 +334,8 @@ class MainWindow(QMainWindow):
         self._label_size_button()
         self._label_voice_button()
         self.attendant.retranslate()
+        if self.sync_indicator is not None:
+            self.sync_indicator.retranslate()
         for screen in self.navigator.built:
             screen.retranslate()
         self.update_header()
@@ -359,6 +402,8 @@ class MainWindow(QMainWindow):
         self.voice.stop_listening()
         self.attendant.stop()
         self._hold.stop()
+        if self._sync is not None:
+            self._sync.stop()  # the worker's thread ends; a pass in flight is cancelled
         super().closeEvent(event)
 
     # -- keys and clicks -------------------------------------------------------------------

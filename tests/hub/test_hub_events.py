@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 
 import httpx
+import psycopg
 import sqlalchemy as sa
 
 from kiosk.hub.storage import events, kiosks
-from tests.hub.hubkit import TestKiosk, b64
+from tests.hub.hubkit import TestKiosk, ThreadHub, b64
 
 
 def _stored(hub) -> int:
@@ -192,3 +194,28 @@ def test_unknown_route_answers_in_protocol_form(hub):
     answer = httpx.get(f"{hub.base_url}/v1/nothing")
     assert answer.status_code == 404
     assert answer.json()["error"] == "not_found"
+
+
+def test_pushes_go_on_after_postgresql_ends_the_hubs_sessions(pg_url):
+    """The server ends the hub's database sessions (a restart, an administrator): the next push
+    gets a new session, with its own table that batches are copied into, and stores as before."""
+    from kiosk.hub.enroll import create_code
+    from tests.pgschema import PG_SERVER
+
+    name = f"hub_{uuid.uuid4().hex[:12]}"
+    with ThreadHub(f"{pg_url}&application_name={name}") as hub:
+        kiosk = TestKiosk()
+        assert kiosk.enroll(hub.base_url, create_code(hub.engine)).status_code == 200
+        first = kiosk.events(5)
+        assert kiosk.push(hub.base_url, kiosk.wire(first)).json()["stored"] == [
+            event["id"] for event in first]
+        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+            ended = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                  "WHERE application_name = %s", [name]).fetchall()
+        assert ended, "the hub held no database session"
+        later = kiosk.events(5)
+        answer = kiosk.push(hub.base_url, kiosk.wire(first + later))
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["stored"] == [event["id"] for event in later]
+        assert answer.json()["duplicates"] == [event["id"] for event in first]
+        assert _stored(hub) == 10

@@ -110,6 +110,34 @@ def test_report_from_the_command_line(db_url, tmp_path):
     assert "Xã Hòa Bình: learners <5" in text.stdout
 
 
+def test_voice_mode_and_age_band_count_each_learner_and_lesson_once(hub, enrolled):
+    """Five learners finish in voice mode (sent as a bool or as "on"), five born later start
+    with it off, two kiosks of an older version do not say: only that group stays hidden."""
+    kiosk = enrolled()
+    batch = []
+    groups = [(True, 1950, True)] * 3 + [("on", 1950, True)] * 2 + [(False, 1980, False)] * 5
+    for voice, decade, finish in groups:
+        kiosk.learner_id = str(uuid.uuid4())
+        common = {"voice_mode": voice, "birth_decade": decade}
+        batch.append(kiosk.event("lesson_started", **common))
+        batch += [kiosk.event(step_index=i, step_id=f"s{i}", **common) for i in range(2)]
+        if finish:
+            batch.append(kiosk.event("lesson_completed", first_time=True, **common))
+    for _ in range(2):
+        kiosk.learner_id = str(uuid.uuid4())
+        batch.append(kiosk.event("lesson_started", birth_decade=1950))
+    answer = kiosk.push(hub.base_url, kiosk.wire(batch))
+    assert answer.status_code == 200
+    report = httpx.get(f"{hub.base_url}/v1/report", headers=kiosk.headers()).json()
+    assert report["by_voice_mode"] == {
+        "on": {"learners": 5, "started": 5, "completed": 5},
+        "off": {"learners": 5, "started": 5, "completed": 0},
+        "unknown": {"learners": None, "started": None, "completed": 0}}
+    assert report["by_age_band"] == {
+        band(1950): {"learners": 7, "started": 7, "completed": 5},
+        band(1980): {"learners": 5, "started": 5, "completed": 0}}
+
+
 def test_empty_hub_reports_zeros(hub, enrolled):
     kiosk = enrolled()
     report = httpx.get(f"{hub.base_url}/v1/report", headers=kiosk.headers()).json()

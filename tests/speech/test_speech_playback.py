@@ -249,3 +249,30 @@ def test_one_utterance_at_its_own_rate_and_a_queued_step(qtbot, narrator, engine
     assert second["parts"] == [str(slow)]
     assert first["parts"] == [str(engine.cache.path(engine.key("Xin chào.", "vi", RATE_MAX)))]
     assert narrator.rate == RATE_MAX
+
+
+def test_a_closed_narrator_drops_late_results_and_is_deleted_on_this_thread(
+    qtbot, engine, languages, caplog
+):
+    """Closed while its sentence still renders on a shared engine (as the UI tests share one):
+    the result that arrives afterwards is dropped, and the narrator is deleted here, on the UI
+    thread. Left to the garbage collector it was deleted on whatever thread collected, while
+    the engine's thread handed it that result: the process crashed."""
+    from concurrent.futures import wait
+
+    import shiboken6
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    narrator = Narrator(languages, engine=engine, rate=RATE_MAX)
+    narrator.speak("Bác đóng ứng dụng khi câu này vẫn đang được đọc thành tiếng, chậm rãi.", "vi")
+    future = narrator._utterance.segments[0].future  # the sentence now rendering
+    qtbot.waitUntil(lambda: future.running() or future.done(), timeout=20_000)
+    narrator.close()
+    assert not narrator.is_speaking()
+    narrator.stop()  # harmless once closed, as is speaking
+    narrator.speak(VI, "vi")
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(narrator)
+    wait([future], timeout=20)
+    qtbot.wait(50)  # a stray queued result would be delivered now
+    assert not [r for r in caplog.records if r.name == "concurrent.futures"]

@@ -180,6 +180,30 @@ def test_progress_is_per_learner(store: Store) -> None:
     assert progress["install-vneid"].steps_total == 5
 
 
+def test_events_carry_voice_mode_and_age_when_given(store: Store) -> None:
+    ba = store.create_learner("Bà Tư", "vi", birth_decade=1950).id
+    store.start_lesson(ba, LESSON, VERSION, STEPS, voice_mode=True)
+    store.complete_step(ba, LESSON, VERSION, "s0", 0, STEPS, voice_mode=True)
+    store.record_answer(ba, LESSON, "s1", "a", False, voice_mode=False)  # voice mode turned off
+    store.complete_step(ba, LESSON, VERSION, "s1", 1, STEPS, voice_mode=False)
+    store.complete_step(ba, LESSON, VERSION, "s2", 2, STEPS, voice_mode=False)
+    events = store.pending_events()
+    assert [(e.type, e.payload["voice_mode"]) for e in events] == [
+        ("lesson_started", True),
+        ("step_completed", True),
+        ("quiz_answered", False),
+        ("step_completed", False),
+        ("step_completed", False),
+        ("lesson_completed", False),
+    ]
+    assert {e.payload["birth_decade"] for e in events} == {1950}
+    assert all("Bà Tư" not in str(e.payload) for e in events)
+    # A caller that does not know the mode (a script, the CLI) sends no voice_mode at all.
+    store.start_lesson(ba, "install-vneid", 1, 5)
+    store.complete_step(ba, "install-vneid", 1, "a", 0, 5)
+    assert all("voice_mode" not in e.payload for e in store.pending_events()[len(events):])
+
+
 def test_ui_calls_are_fast(store: Store) -> None:
     import time
 

@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -115,6 +117,37 @@ def test_the_hub_killed_mid_batch_and_restarted(tmp_path: Path, data_dir: Path,
         first.stop()
         if second is not None:
             second.stop()
+
+
+def test_one_batch_at_a_time_while_the_next_is_made_ready(
+        hub_db: str, hub_bundles: Path, data_dir: Path, kiosk_store) -> None:
+    """The kiosk signs the next batch while the hub works on one, but never sends it before
+    the answer is in: the hub sees one batch at a time, in order."""
+    with ThreadHub(hub_db, hub_bundles) as hub:
+        proxy = FaultProxy(("127.0.0.1", _port(hub.base_url)))
+        try:
+            _enroll_behind(proxy, hub, kiosk_store, data_dir)
+            ids = add_events(kiosk_store, 150)
+            assert len(ids) == 150
+            held = proxy.add("hold", skip=1)  # the answer to the second batch is kept back
+            with ThreadPoolExecutor(1) as runner:
+                done = runner.submit(sync_once, data_dir, store=kiosk_store, retry=QUICK,
+                                     batch_size=50)
+                assert held.struck.wait(60), "the second batch never went out"
+                deadline = time.monotonic() + 60
+                while hub_event_count(hub.engine) < 100 and time.monotonic() < deadline:
+                    time.sleep(0.02)  # the hub has stored it; its answer waits in the proxy
+                assert hub_event_count(hub.engine) == 100
+                assert proxy.requests.count("POST /v1/events") == 2
+                held.released.set()  # the proxy then drops that answer: the kiosk sends again
+                report = done.result(timeout=120)
+            assert report.batches == 3 and report.acked == len(ids)
+            assert report.duplicates == 50
+            assert proxy.requests.count("POST /v1/events") == 4
+            assert kiosk_store.outbox_counts() == (0, len(ids))
+            assert sorted(hub_event_ids(hub.engine)) == sorted(ids)
+        finally:
+            proxy.close()
 
 
 KIOSK_SYNC_NOW = [sys.executable, "-m", "kiosk", "sync", "now"]

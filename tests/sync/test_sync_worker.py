@@ -5,6 +5,8 @@ from __future__ import annotations
 import queue
 import random
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -91,3 +93,30 @@ def test_two_passes_never_overlap(data_dir: Path, kiosk_store) -> None:
         with pytest.raises(SyncBusyError):
             sync_once(data_dir, store=kiosk_store)
     assert kiosk_store.sync_state().last_attempt is None  # the refused pass changed nothing
+
+
+_PASS_WITHOUT_HUB = """
+import sys
+from pathlib import Path
+
+from kiosk import config
+from kiosk.store import open_store
+from kiosk.sync.status import sync_status
+from kiosk.sync.worker import SyncWorker
+
+data = Path(sys.argv[1])
+assert sync_status(data)["enrolled"] is False
+store = open_store(config.database_path(data))
+assert SyncWorker(data, interval=123.0)._one_pass(store) == 123.0  # looks again later
+store.close()
+print(" ".join(m for m in ("httpx", "kiosk.sync.client", "kiosk.sync.engine") if m in sys.modules))
+"""
+
+
+def test_a_kiosk_without_a_hub_never_loads_the_network_code(data_dir: Path, kiosk_store) -> None:
+    # DESIGN §10 memory: httpx and the engine cost ~7 MB resident; only a kiosk with a hub pays.
+    result = subprocess.run([sys.executable, "-c", _PASS_WITHOUT_HUB, str(data_dir)],
+                            cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == []

@@ -10,11 +10,12 @@ the focus, as a keyboard would; `heard` waits until the speech log holds a text.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import config
@@ -31,6 +32,8 @@ from kiosk.ui.window import MainWindow, apply_language_font
 
 FIXTURE_LESSONS = Path(__file__).parent / "fixtures" / "lessons"
 WIDTH, HEIGHT = 1366, 768
+THREAD_END_S = 15  # how long a test's own kiosk threads may take to finish after it
+SESSION_THREADS: set[threading.Thread] = set()  # the shared TTS engine's, alive on purpose
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +41,47 @@ def no_usb_sticks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The technician screen looks for sticks only in tmp_path, never at this machine's mounts
     (a test that wants a stick sets KIOSK_USB_ROOTS again)."""
     monkeypatch.setenv("KIOSK_USB_ROOTS", str(tmp_path / "no-usb-stick"))
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_behind(qapp: QApplication) -> Iterator[None]:
+    """After each test: every kiosk window is gone, nested event loops still run, and the
+    kiosk's own threads (named kiosk-...) that the test started have ended.
+
+    A window that outlives its test keeps its timers, probes and event filters going; and one
+    `QApplication.exit()` called while no `app.exec()` runs makes every later nested event loop
+    of the process (qtbot.wait, waitUntil, waitSignal) return at once, so later tests would
+    never see a window get the focus or speech go on. The test that left either fails here,
+    and the next one starts clean.
+    """
+    before = set(threading.enumerate())
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    problems = []
+    if not event_loops_run():
+        problems.append("QApplication.exit() was called while no app.exec() was running")
+        QTimer.singleShot(0, qapp, lambda: qapp.exit(0))
+        qapp.exec()  # the only way back: exec() clears Qt's "quit now" flag
+    windows = [w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow)]
+    for window in windows:
+        window.close()
+        window.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if windows:
+        problems.append(f"{len(windows)} kiosk window(s) outlived the test")
+    started = [t for t in threading.enumerate() if t.name.startswith("kiosk-")
+               and t not in before and t not in SESSION_THREADS]
+    for thread in started:
+        thread.join(THREAD_END_S)
+    if running := [t.name for t in started if t.is_alive()]:
+        problems.append(f"threads still running after the test: {running}")
+    assert not problems, "; ".join(problems)
+
+
+def event_loops_run() -> bool:
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop, lambda: loop.exit(0))
+    return loop.exec() == 0
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +151,9 @@ def press(qtbot) -> Callable[..., None]:
 @pytest.fixture(scope="session")
 def tts_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TtsEngine]:
     """One real espeak-ng worker for every UI test that speaks (starting one costs 0.3 s)."""
+    before = set(threading.enumerate())
     engine = TtsEngine(WavCache(tmp_path_factory.mktemp("ui-tts-cache")))
+    SESSION_THREADS.update(set(threading.enumerate()) - before)
     status = engine.wait_ready(60)
     assert status.state == "ready", status.error
     yield engine

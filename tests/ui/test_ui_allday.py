@@ -38,6 +38,7 @@ def add_card(qtbot, window, name: str, code: list[int] | None = None) -> None:
     click(qtbot, home.learner_page.add_button)
     home.add_page.field.insert(name)  # typed (QTest cannot type Vietnamese letters)
     click(qtbot, home.add_page.save_button)
+    click(qtbot, home.decade_page.skip_button)  # the birth decade is optional
     page = home.code_page
     assert home.current_page() is page and page.mode == "ask"
     if code is None:

@@ -93,6 +93,8 @@ def test_add_named_learner_card(qtbot, kiosk_window):
     # Typed as an on-screen keyboard may send it: decomposed (NFD); the card is stored NFC.
     type_text(field, unicodedata.normalize("NFD", "Bà Tư"))
     qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.home.current_page() is window.home.decade_page  # optional: skipped
+    click(qtbot, window.home.decade_page.skip_button)
     assert window.session.learner.name == "Bà Tư"
     assert not window.session.is_guest()
     assert "Bà Tư" in window.home.learner_button.text()
@@ -163,8 +165,11 @@ def visit_everything(qtbot, press, window, check) -> None:
     check("learner cards")
     click(qtbot, window.home.learner_page.add_button)
     check("add learner")
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    window.home.add_page.field.insert("Lan")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    check("birth decade")
+    for _page in ("birth decade", "add learner", "learner cards"):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
     window.home.lesson_tiles[0].setFocus()
     press(Qt.Key.Key_Return)
     player = window.player

@@ -35,6 +35,7 @@ NAMES = (
     "technician-remove-question",
     "technician-keys",
     "technician-kiosk",
+    "technician-sync",
     "technician-voice",
     "technician-checks",
     "technician-exit-question",

@@ -44,7 +44,7 @@ def test_run_voice_speaks_after_start_and_closes_speech_on_quit(
             seen["entries"] = entries
             seen["workers"] = len(tts_workers())
             stop()
-        else:
+        elif deadline.isActive():  # run() is still going
             QTimer.singleShot(50, watch)
 
     def stop() -> None:
@@ -53,10 +53,17 @@ def test_run_voice_speaks_after_start_and_closes_speech_on_quit(
         QApplication.instance().exit(0)
 
     QTimer.singleShot(50, watch)
-    QTimer.singleShot(30_000, stop)  # never hang the suite
+    # Never hang the suite; stopped afterwards, as an exit() with no exec() running would end
+    # every later nested event loop (qtbot.wait, waitSignal) of this process at once.
+    deadline = QTimer(singleShot=True, interval=30_000)
+    deadline.timeout.connect(stop)
+    deadline.start()
     options = RunOptions(data_dir, [FIXTURE_LESSONS], "vi", voice=True, windowed=True,
                          exit_when_ready=False)
-    assert run(options) == 0
+    try:
+        assert run(options) == 0
+    finally:
+        deadline.stop()
     first = seen["entries"][0]
     assert (first["text"], first["source"], first["lang"]) == (_(VOICE_ON), "tts", "vi")
     assert Path(first["audio"]).parent == data_dir / "tts-cache"  # the kiosk's own data folder

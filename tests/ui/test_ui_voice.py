@@ -259,3 +259,30 @@ def test_home_repeat_and_where_am_i(qtbot, press, spoken_window, heard, speech_l
     heard(_(CHOOSE))
     tile_name = home.lesson_tiles[0].accessibleName()
     qtbot.waitUntil(lambda: any(t.startswith(tile_name + ", ") for t in said(speech_log)))
+
+
+def test_progress_events_say_whether_voice_mode_was_on(qtbot, press, kiosk_window):
+    """The hub counts lessons by voice mode: F12 changes what the next event says."""
+    window = kiosk_window()
+    store = window.session.store
+    press(Qt.Key.Key_Return)  # open the first lesson in normal mode
+    assert window.navigator.state is State.PLAYER
+    [started] = store.pending_events()
+    assert (started.type, started.payload["voice_mode"]) == ("lesson_started", False)
+    press(Qt.Key.Key_F12)
+    assert window.voice.enabled and window.session.voice_mode is True
+    press(Qt.Key.Key_Right)  # the first step is done in voice mode
+    assert window.player.index == 1
+    step = store.pending_events()[-1]
+    assert (step.type, step.payload["step_index"]) == ("step_completed", 0)
+    assert step.payload["voice_mode"] is True
+    press(Qt.Key.Key_F12)
+    assert not window.voice.enabled and window.session.voice_mode is False
+
+
+def test_a_kiosk_started_in_voice_mode_says_so_from_the_first_event(press, kiosk_window):
+    window = kiosk_window(voice=True)  # `kiosk run --voice`
+    assert window.session.voice_mode is True
+    press(Qt.Key.Key_Return)
+    [started] = window.session.store.pending_events()
+    assert started.payload["voice_mode"] is True

@@ -6,8 +6,9 @@ the first lesson) has the keyboard focus on arrival. Arrow keys move between til
 opens the focused one (DESIGN §8). Two buttons at the top open the language picker and the
 learner cards (kiosk.ui.screens.choosers), which replace the lesson list until a choice is
 made or Back/Escape is pressed. A learner card protected by a secret code opens only after
-its four pictures or digits (kiosk.ui.screens.cardcode); a new card is offered a code. In voice
-mode the screen says "Choose a lesson" when it shows,
+its four pictures or digits (kiosk.ui.screens.cardcode). A new card asks for a name, then,
+optionally, the decade of birth (kiosk.ui.screens.birthdecade; said aloud, Space says it again),
+is made, and is offered a code. In voice mode the screen says "Choose a lesson" when it shows,
 then the focus echo reads the focused tile; Space says that again (in normal mode it repeats
 the start announcement: which key starts voice mode).
 """
@@ -37,6 +38,7 @@ from kiosk.ui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from kiosk.ui.screens.birthdecade import BirthDecadePage
     from kiosk.ui.screens.cardcode import CodePage
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,9 @@ class HomeScreen(Screen):
         self._language_page: LanguagePage | None = None
         self._learner_page: LearnerPage | None = None
         self._add_page: AddLearnerPage | None = None
+        self._decade_page: BirthDecadePage | None = None
         self._code_page: CodePage | None = None
+        self._new_name = ""  # typed on the name page, kept until the decade is answered
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
@@ -148,10 +152,23 @@ class HomeScreen(Screen):
         if self._add_page is None:
             page = AddLearnerPage()
             page.back.connect(self.show_learners)
-            page.saved.connect(self._learner_added)
+            page.saved.connect(self._name_given)
             self.pages.addWidget(page)
             self._add_page = page
         return self._add_page
+
+    @property
+    def decade_page(self) -> BirthDecadePage:
+        if self._decade_page is None:
+            from kiosk.ui.screens.birthdecade import BirthDecadePage
+
+            page = BirthDecadePage()
+            page.answered.connect(self._learner_added)
+            page.back.connect(self._back_to_name)
+            page.apply_scale(self.scale)
+            self.pages.addWidget(page)
+            self._decade_page = page
+        return self._decade_page
 
     @property
     def code_page(self) -> CodePage:
@@ -167,7 +184,8 @@ class HomeScreen(Screen):
         return self._code_page
 
     def _built_pages(self) -> list[QWidget]:
-        pages = (self._language_page, self._learner_page, self._add_page, self._code_page)
+        pages = (self._language_page, self._learner_page, self._add_page, self._decade_page,
+                 self._code_page)
         return [p for p in pages if p is not None]
 
     # -- screen protocol -------------------------------------------------------------------
@@ -200,7 +218,7 @@ class HomeScreen(Screen):
     def apply_scale(self, scale: float) -> None:
         self.scale = scale
         self.grid.set_scale(scale)
-        for page in (self._language_page, self._learner_page):
+        for page in (self._language_page, self._learner_page, self._decade_page):
             if page is not None:
                 page.grid.set_scale(scale)
 
@@ -342,8 +360,20 @@ class HomeScreen(Screen):
         self.learner_changed.emit()
         self.show_lessons()
 
-    def _learner_added(self, name: str) -> None:
-        learner = self.session.add_learner(name)
+    def _name_given(self, name: str) -> None:
+        self._new_name = name
+        page = self.decade_page
+        self.pages.setCurrentWidget(page)
+        page.focus_first()
+        self._say_question()
+
+    def _back_to_name(self) -> None:
+        self.pages.setCurrentWidget(self.add_page)
+        self.add_page.field.setFocus(Qt.FocusReason.OtherFocusReason)  # the name is still there
+
+    def _learner_added(self, birth_decade: int | None) -> None:
+        name, self._new_name = self._new_name, ""
+        learner = self.session.add_learner(name, birth_decade)
         self.retranslate()
         self.learner_changed.emit()
         self.pages.setCurrentWidget(self.code_page)
@@ -355,8 +385,20 @@ class HomeScreen(Screen):
         if self.voice is not None and self.current_page() is self.pages.widget(0):
             self.voice.speech.say_ui(CHOOSE, queue=queue)
 
+    def _say_question(self, rate: int | None = None) -> None:
+        """The birth-decade question (in both modes), then in voice mode the focused tile: the
+        question replaces the focus echo the page's first tile would have had."""
+        if self.voice is None or self._decade_page is None:
+            return
+        self.voice.speech.say_shown(self._decade_page.question(), rate=rate)
+        if self.voice.enabled:
+            self.voice.echo_focus(queue=True)
+
     def repeat(self, rate: int | None = None) -> None:
         if self.voice is None:
+            return
+        if self._decade_page is not None and self.current_page() is self._decade_page:
+            self._say_question(rate)  # spoken when the page showed, so Space says it again
             return
         if not self.voice.enabled:
             self.voice.announce_voice_key()  # a blind visitor who did not hear it at start
@@ -390,12 +432,19 @@ class HomeScreen(Screen):
         page = self.current_page()
         if page is self._code_page and self._code_page is not None:
             return self._code_page.handle_key(event)
+        if page is self._decade_page and self._decade_page is not None:
+            return self._decade_page.handle_key(event)
         if page is self._add_page:
             if key == Qt.Key.Key_Escape:
                 self.show_learners()
                 return True
             if isinstance(self.focusWidget(), QLineEdit):
-                return False  # typing, arrows and Enter belong to the name field
+                if key in ENTER:
+                    # Saved here, not by the field: QLineEdit passes Enter on to its parents,
+                    # which would press whatever has the focus on the next page too.
+                    self.add_page.save()
+                    return True
+                return False  # typing and arrows belong to the name field
         if key == Qt.Key.Key_Escape:
             if page is not self.pages.widget(0):
                 self.show_lessons()

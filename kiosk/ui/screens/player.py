@@ -1,12 +1,13 @@
 """The lesson player: one step per screen, Back / Repeat / Next always in the same places.
 
-The window's top bar shows where the learner is (lesson title, "Step 3 of 7") and notes when
-a text fell back to Vietnamese or its translation is not yet checked. The step text is large
-and scrolls when it is long; the picture beside it is drawn to fit. A practice step puts the
-image on a simulated phone (kiosk.ui.phone) and unlocks Next when the hotspots are pressed;
-a quiz step shows numbered answers (kiosk.ui.quiz) and unlocks Next after a choice. Opening a
-lesson resumes at the stored step; every move stores the position, and a finished step is
-written durably (Session.complete_step) before the next one shows.
+The window's top bar shows where the learner is (the lesson title, then "Step 3 of 7" on a
+second line) and notes when a text fell back to Vietnamese or its translation is not yet
+checked. The step text is large and scrolls when it is long; the picture beside it is drawn
+to fit. A practice step puts the image on a simulated phone (kiosk.ui.phone) and unlocks Next
+when the hotspots are pressed; a quiz step shows numbered answers (kiosk.ui.quiz) and unlocks
+Next after a choice. Opening a lesson resumes at the stored step; every move stores the
+position, and a finished step is written durably (Session.complete_step) before the next one
+shows.
 
 Narration goes through the window's `VoiceMode` (kiosk.ui.voice) in both modes: opening a
 lesson says its title, then each step is narrated on arrival and on Repeat/Space (a quiz
@@ -169,7 +170,9 @@ class PlayerScreen(Screen):
         title = self.session.pick(self.lesson.title).text
         # Translators: the where-am-I line of the player, e.g. "Step 3 of 7".
         where = _("Step {n} of {total}").format(n=self.index + 1, total=len(self.lesson.steps))
-        return Header(title=f"{title} — {where}", notes=self._notes, home_button=True)
+        # Two lines, always: the top bar keeps the same height through the whole lesson, and
+        # cuts a long title (kiosk.ui.whereline) rather than pushing the step down.
+        return Header(title=f"{title}\n{where}", notes=self._notes, home_button=True)
 
     # -- showing a step --------------------------------------------------------------------
 
@@ -369,6 +372,13 @@ class PlayerScreen(Screen):
         set_state(self.message, "role", role)
         self.message.set_plain(text)
         self.message.show()
+        # Under a long step text the hint or praise would appear out of sight, cut at the
+        # bottom of the scroll area: bring it into view once it is laid out.
+        QTimer.singleShot(0, self, self._show_message)
+
+    def _show_message(self) -> None:
+        if self.message.isVisible():
+            self.text_area.ensureWidgetVisible(self.message, 24, 24)
 
     def _show_me(self) -> None:
         self.phone.show_target()

@@ -4,8 +4,9 @@ It opens with Ctrl+Alt+T, or on a touch screen by holding a finger on the title 
 left for five seconds (kiosk.ui.hold), and always starts on the PIN page
 (kiosk.ui.screens.technician_pin): on first use it asks to choose a PIN. Behind it, a column of
 big buttons on the left chooses a page on the right (kiosk.ui.screens.technician_bundles,
-_keys, _settings, _checks): lessons on the USB stick, installed lessons, trusted keys, kiosk
-name and commune, language and voice, checks, close the program. While the screen is
+_keys, _sync, _settings, _checks): lessons on the USB stick, installed lessons, trusted keys,
+sync with the hub, kiosk name and commune, language and voice, checks, close the program.
+Lessons a sync pass brings from the hub update the stick page's labels too. While the screen is
 unlocked a UsbWatcher polls for sticks; every slow job runs in kiosk.ui.tasks. Leaving the
 screen locks it again and stops the polling; an install still running finishes in the
 background and its lessons appear on the home screen.
@@ -40,7 +41,9 @@ from kiosk.ui.screens.technician_keys import KeysSection
 from kiosk.ui.screens.technician_parts import Section, TechContext
 from kiosk.ui.screens.technician_pin import PinPage
 from kiosk.ui.screens.technician_settings import KioskSection, VoiceSection
+from kiosk.ui.screens.technician_sync import SyncSection
 from kiosk.ui.session import Session
+from kiosk.ui.synclink import SyncLink
 from kiosk.ui.usbwatch import UsbWatcher
 from kiosk.ui.voice import VoiceMode
 from kiosk.ui.widgets import (
@@ -62,6 +65,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("usb", N_("USB stick"), N_("Lessons on the USB stick, to install")),
     ("installed", N_("Installed lessons"), N_("Lessons installed from bundles, to remove")),
     ("keys", N_("Trusted keys"), N_("Who may publish lessons for this kiosk")),
+    ("sync", N_("Sync with the hub"), N_("Send the progress to the hub, by network or USB stick")),
     ("kiosk", N_("Kiosk name"), N_("The name and commune of this kiosk")),
     ("voice", N_("Language and voice"), N_("The language at start and the speed of the voice")),
     ("checks", N_("Check the kiosk"), N_("Versions, free space and a voice test")),
@@ -88,19 +92,21 @@ class TechnicianScreen(Screen):
     exit_requested = Signal()
 
     def __init__(self, session: Session, voice: VoiceMode | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, sync: SyncLink | None = None) -> None:
         super().__init__(parent, voice)
         self.session = session
         self.watcher = UsbWatcher(parent=self)
+        sync = sync or SyncLink(session, parent=self)  # the window passes its own
+        sync.lessons_changed.connect(self._lessons_arrived)
         self.ctx = TechContext(session, voice, self.watcher, self._bundles_changed,
                                self._keys_changed, self.language_chosen.emit,
-                               self.exit_requested.emit, self._focus_column)
+                               self.exit_requested.emit, self._focus_column, sync=sync)
         self.pin_page = PinPage(session.store)
         self.pin_page.unlocked.connect(self.unlock)
         self.pin_page.back.connect(self.home_requested)
         makers = {"usb": UsbSection, "installed": InstalledSection, "keys": KeysSection,
-                  "kiosk": KioskSection, "voice": VoiceSection, "checks": DiagnosticsSection,
-                  "exit": ExitSection}
+                  "sync": SyncSection, "kiosk": KioskSection, "voice": VoiceSection,
+                  "checks": DiagnosticsSection, "exit": ExitSection}
         self.sections: dict[str, Section] = {}
         self.nav: dict[str, QPushButton] = {}
         self.section_stack = QStackedWidget()
@@ -209,13 +215,17 @@ class TechnicianScreen(Screen):
             self.nav[self.current].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _bundles_changed(self) -> None:
+        self._lessons_arrived()
+        self.lessons_changed.emit()
+
+    def _lessons_arrived(self) -> None:
+        """Installed bundles changed (here, or by a sync pass): the pages that show them."""
         usb = self.sections["usb"]
         assert isinstance(usb, UsbSection)
         usb.reclassify()
         for key in ("installed", "checks"):
             if self.current == key:
                 self.sections[key].refresh()
-        self.lessons_changed.emit()
 
     def _keys_changed(self) -> None:
         usb = self.sections["usb"]

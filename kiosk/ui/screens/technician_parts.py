@@ -29,14 +29,16 @@ from kiosk.ui.widgets import FocusScrollArea, TextBlock, big_button, describe, s
 if TYPE_CHECKING:
     from kiosk.bundles.keys import TrustStore
     from kiosk.ui.session import Session
+    from kiosk.ui.synclink import SyncLink
     from kiosk.ui.usbwatch import UsbWatcher
     from kiosk.ui.voice import VoiceMode
 
 
 @dataclass
 class TechContext:
-    """What the technician pages share: the session, voice, the USB watcher, and the calls
-    that tell the screen something changed (lessons, trusted keys) or that it must close."""
+    """What the technician pages share: the session, voice, the USB watcher, the sync link,
+    and the calls that tell the screen something changed (lessons, trusted keys) or that it
+    must close."""
 
     session: Session
     voice: VoiceMode | None
@@ -46,6 +48,7 @@ class TechContext:
     language_chosen: Callable[[str], None]
     exit_requested: Callable[[], None]
     focus_column: Callable[[], None]  # the focus back to the page's button in the left column
+    sync: SyncLink  # the sync worker's results and status (kiosk.ui.synclink)
 
     def trust(self) -> TrustStore:
         from kiosk.bundles.keys import TrustStore
