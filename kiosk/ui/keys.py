@@ -30,6 +30,9 @@ from PySide6.QtGui import QKeyEvent
 K = Qt.Key
 KEYPAD = Qt.KeyboardModifier.KeypadModifier
 HOLD_MS = 800  # keypad 0 held this long speaks the key guide
+# The keys the screens handle themselves (DESIGN §8): Enter presses, arrows move.
+ENTER = (K.Key_Return, K.Key_Enter)
+ARROWS = (K.Key_Left, K.Key_Right, K.Key_Up, K.Key_Down)
 
 
 class Action(StrEnum):

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractButton, QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.ui.keys import ENTER
 from kiosk.ui.theme import PALETTE
 from kiosk.ui.widgets import TextBlock, activate_focused
 
@@ -27,7 +28,6 @@ _MOVE_KEYS = {
     Qt.Key.Key_Tab: 1, Qt.Key.Key_Right: 1, Qt.Key.Key_Down: 1,
     Qt.Key.Key_Backtab: -1, Qt.Key.Key_Left: -1, Qt.Key.Key_Up: -1,
 }
-ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class Overlay(QWidget):

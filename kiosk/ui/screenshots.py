@@ -14,7 +14,8 @@ import argparse
 import logging
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
@@ -37,9 +38,38 @@ log = logging.getLogger(__name__)
 SIZES = ((1366, 768), (1920, 1080))
 
 
-def _settle(app: QApplication) -> None:
+def settle(app: QApplication) -> None:
     for _ in range(4):
         app.processEvents()
+
+
+@contextmanager
+def kiosk_window(lesson_dirs: Sequence[Path], size: tuple[int, int]
+                 ) -> Iterator[tuple[MainWindow, Session]]:
+    """The real main window on `lesson_dirs` and a throw-away data folder, shown at `size` in
+    Vietnamese at 100 %; closed, with its store, when the block ends."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    with tempfile.TemporaryDirectory() as data:
+        store = open_store(config.database_path(Path(data)))
+        languages = load_languages()
+        curriculum = load_curriculum(list(lesson_dirs), languages)
+        for problem in curriculum.problems:
+            log.warning("lesson problem: %s", problem)
+        session = Session(store, curriculum, languages, "vi")
+        apply_language_font(app, tuple(session.language.fonts))
+        app.setStyleSheet(theme.stylesheet(1.0))
+        window = MainWindow(session)
+        window.resize(*size)
+        window.show()
+        window.start()
+        window.activateWindow()
+        try:
+            yield window, session
+        finally:
+            window.close()
+            app.removeEventFilter(window)
+            store.close()
 
 
 def _empty_spot(image) -> QPoint | None:
@@ -60,21 +90,10 @@ def capture_all(out: Path, lesson_dirs: Sequence[Path], size: tuple[int, int]) -
     assert isinstance(app, QApplication)
     saved: list[Path] = []
     prefix = f"{size[0]}x{size[1]}"
-    with tempfile.TemporaryDirectory() as data:
-        store = open_store(config.database_path(Path(data)))
-        languages = load_languages()
-        curriculum = load_curriculum(list(lesson_dirs), languages)
-        session = Session(store, curriculum, languages, "vi")
-        apply_language_font(app, tuple(session.language.fonts))
-        app.setStyleSheet(theme.stylesheet(1.0))
-        window = MainWindow(session)
-        window.resize(*size)
-        window.show()
-        window.start()
-        window.activateWindow()
+    with kiosk_window(lesson_dirs, size) as (window, session):
 
         def shot(name: str) -> None:
-            _settle(app)
+            settle(app)
             path = out / f"{prefix}-{name}.png"
             if not window.grab().save(str(path)):
                 raise OSError(f"could not write {path}")
@@ -85,21 +104,16 @@ def capture_all(out: Path, lesson_dirs: Sequence[Path], size: tuple[int, int]) -
             picture.save(str(path))
             saved.append(path)
 
-        try:
-            _tour(window, session, shot)
-            # PIN, USB stick, install, every technician page (kiosk.ui.screenshots_technician).
-            from kiosk.ui import screenshots_technician
+        _tour(window, session, shot)
+        # PIN, USB stick, install, every technician page (kiosk.ui.screenshots_technician).
+        from kiosk.ui import screenshots_technician
 
-            screenshots_technician.tour(window, session, shot)
-            # Help, idle question, card codes, slip, recovery (kiosk.ui.screenshots_allday).
-            from kiosk.ui import screenshots_allday
+        screenshots_technician.tour(window, session, shot)
+        # Help, idle question, card codes, slip, recovery (kiosk.ui.screenshots_allday).
+        from kiosk.ui import screenshots_allday
 
-            screenshots_allday.tour(window, session, shot, save_image)
-            saved.append(screenshots_allday.recovery_screen(size, out, prefix))
-        finally:
-            window.close()
-            app.removeEventFilter(window)
-            store.close()
+        screenshots_allday.tour(window, session, shot, save_image)
+        saved.append(screenshots_allday.recovery_screen(size, out, prefix))
     return saved
 
 

@@ -14,9 +14,7 @@ first. Run it under Xvfb to see real rendering.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,17 +23,12 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
 from kiosk import config
-from kiosk.content.catalog import load_curriculum
-from kiosk.content.languages import load_languages
 from kiosk.content.model import Lesson, StepKind
-from kiosk.store import open_store
 from kiosk.ui import theme
 from kiosk.ui.app import load_fonts
 from kiosk.ui.navigator import State
-from kiosk.ui.session import Session
-from kiosk.ui.window import MainWindow, apply_language_font
-
-log = logging.getLogger(__name__)
+from kiosk.ui.screenshots import kiosk_window, settle
+from kiosk.ui.window import MainWindow
 
 SIZE = (1366, 768)
 SCALES = (1.0, 2.0)
@@ -63,11 +56,6 @@ class Shot:
         if not self.hotspots_on_picture:
             flags.append("HOTSPOT OFF THE PICTURE")
         return f"{self.path.name}: {', '.join(flags)}"
-
-
-def _settle(app: QApplication) -> None:
-    for _ in range(4):
-        app.processEvents()
 
 
 def _where_lines(window: MainWindow) -> int:
@@ -109,23 +97,10 @@ def capture(out: Path, lesson_dirs: Sequence[Path], size: tuple[int, int] = SIZE
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     shots: list[Shot] = []
-    with tempfile.TemporaryDirectory() as data:
-        store = open_store(config.database_path(Path(data)))
-        languages = load_languages()
-        curriculum = load_curriculum(list(lesson_dirs), languages)
-        for problem in curriculum.problems:
-            log.warning("lesson problem: %s", problem)
-        session = Session(store, curriculum, languages, "vi")
-        apply_language_font(app, tuple(session.language.fonts))
-        app.setStyleSheet(theme.stylesheet(1.0))
-        window = MainWindow(session)
-        window.resize(*size)
-        window.show()
-        window.start()
-        window.activateWindow()
+    with kiosk_window(lesson_dirs, size) as (window, session):
 
         def shot(name: str) -> None:
-            _settle(app)
+            settle(app)
             path = out / f"{name}.png"
             if not window.grab().save(str(path)):
                 raise OSError(f"could not write {path}")
@@ -141,41 +116,36 @@ def capture(out: Path, lesson_dirs: Sequence[Path], size: tuple[int, int] = SIZE
                 )
             )
 
-        try:
-            for scale in SCALES:
-                window.set_text_scale(scale, remember=False)
-                suffix = "" if scale == 1.0 else f"-{round(scale * 100)}"
-                for lesson in session.lessons:
-                    window.navigator.go(State.PLAYER, lesson_id=lesson.id)
-                    player = window.player
-                    player.show_step(0, speak=False)
-                    shot(f"{lesson.id}-1-first{suffix}")
-                    for index, step in enumerate(lesson.steps):
-                        if step.kind is not StepKind.PRACTICE:
-                            continue
-                        player.show_step(index, speak=False)
-                        name = f"{lesson.id}-{index + 1}-practice-{step.id}{suffix}"
-                        shot(name)
-                        if scale == 1.0:
-                            _shoot_targets(player, name, shot)
-                    window.navigator.go(State.HOME)
-                for code in _languages_with_titles(session.lessons):
-                    if code == "vi" or code not in languages:
+        for scale in SCALES:
+            window.set_text_scale(scale, remember=False)
+            suffix = "" if scale == 1.0 else f"-{round(scale * 100)}"
+            for lesson in session.lessons:
+                window.navigator.go(State.PLAYER, lesson_id=lesson.id)
+                player = window.player
+                player.show_step(0, speak=False)
+                shot(f"{lesson.id}-1-first{suffix}")
+                for index, step in enumerate(lesson.steps):
+                    if step.kind is not StepKind.PRACTICE:
                         continue
-                    window.set_language(code)
-                    for lesson in session.lessons:
-                        if code not in lesson.title.values:
-                            continue
-                        window.navigator.go(State.PLAYER, lesson_id=lesson.id)
-                        window.player.show_step(0, speak=False)
-                        shot(f"{lesson.id}-1-first-{code}{suffix}")
-                        window.navigator.go(State.HOME)
-                    window.set_language("vi")
-            window.set_text_scale(1.0, remember=False)
-        finally:
-            window.close()
-            app.removeEventFilter(window)
-            store.close()
+                    player.show_step(index, speak=False)
+                    name = f"{lesson.id}-{index + 1}-practice-{step.id}{suffix}"
+                    shot(name)
+                    if scale == 1.0:
+                        _shoot_targets(player, name, shot)
+                window.navigator.go(State.HOME)
+            for code in _languages_with_titles(session.lessons):
+                if code == "vi" or code not in session.languages:
+                    continue
+                window.set_language(code)
+                for lesson in session.lessons:
+                    if code not in lesson.title.values:
+                        continue
+                    window.navigator.go(State.PLAYER, lesson_id=lesson.id)
+                    window.player.show_step(0, speak=False)
+                    shot(f"{lesson.id}-1-first-{code}{suffix}")
+                    window.navigator.go(State.HOME)
+                window.set_language("vi")
+        window.set_text_scale(1.0, remember=False)
     return shots
 
 

@@ -44,7 +44,7 @@ from kiosk.i18n import _
 from kiosk.ui import keys, theme
 from kiosk.ui.attendant import Attendant
 from kiosk.ui.hold import HoldToOpen
-from kiosk.ui.keys import Action
+from kiosk.ui.keys import ENTER, Action
 from kiosk.ui.narration import Narrator
 from kiosk.ui.navigator import Navigator, State
 from kiosk.ui.screens.base import Screen
@@ -65,7 +65,6 @@ log = logging.getLogger(__name__)
 
 # Every bundled script, after the language's own fonts: mixed text never shows empty boxes.
 FALLBACK_FAMILIES = ["Noto Sans", "Noto Sans Khmer", "Noto Sans Tai Viet", "Noto Sans Cham"]
-ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def apply_language_font(app: QApplication, fonts: tuple[str, ...] | list[str]) -> None:

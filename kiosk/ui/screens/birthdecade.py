@@ -21,6 +21,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.i18n import _
+from kiosk.ui.keys import ARROWS, ENTER
 from kiosk.ui.tiles import Tile, TileGrid
 from kiosk.ui.widgets import (
     FocusScrollArea,
@@ -36,8 +37,6 @@ log = logging.getLogger(__name__)
 # Learners of a cultural house, oldest first: about 17 to 96 years old in 2026. Older or
 # younger learners skip; the store accepts any decade from 1900 if this list ever grows.
 DECADES = tuple(range(1930, 2001, 10))
-ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
-ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def age_range(decade: int, year: int) -> tuple[int, int]:

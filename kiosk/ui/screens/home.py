@@ -23,6 +23,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import N_, _, ngettext
+from kiosk.ui.keys import ARROWS, ENTER
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.choosers import AddLearnerPage, LanguagePage, LearnerPage, learner_name
 from kiosk.ui.session import Session
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
-ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 # Translators: heading of the home screen above the lesson tiles (also spoken in voice mode).
 CHOOSE = N_("Choose a lesson")
 # Translators: focus echo role of a lesson tile on the home screen.

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.content.model import Lesson, LocalizedText, Step, StepKind
 from kiosk.i18n import N_, _
+from kiosk.ui.keys import ENTER
 from kiosk.ui.phone import PracticePhone
 from kiosk.ui.picture import Picture
 from kiosk.ui.quiz import Answer, QuizPanel
@@ -37,7 +38,6 @@ from kiosk.ui.widgets import FocusScrollArea, TextBlock, big_button, describe, s
 
 log = logging.getLogger(__name__)
 
-ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, 10)}
 UP_DOWN = (Qt.Key.Key_Up, Qt.Key.Key_Down)
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.i18n import N_, _
+from kiosk.ui.keys import ARROWS, ENTER
 from kiosk.ui.screens.base import Header, Screen
 from kiosk.ui.screens.technician_bundles import UsbSection
 from kiosk.ui.screens.technician_checks import DiagnosticsSection, ExitSection
@@ -57,8 +58,6 @@ from kiosk.ui.widgets import (
 
 log = logging.getLogger(__name__)
 
-ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 # The pages, in the order of the left column: (key, label, description).
 PAGES: tuple[tuple[str, str, str], ...] = (
     # Translators: buttons in the left column of the technician screen.
