@@ -84,8 +84,10 @@ def test_terminal_shows_progress_and_ctrl_c_cancels(data: Path, kit: BundleKit) 
     try:
         _read_until(main, "kiosk-test: paused", seen)
         process.send_signal(signal.SIGINT)  # what Ctrl+C sends
-        assert process.wait(timeout=30) == 1
+        # Read the terminal before waiting: a child blocked writing to a full terminal would
+        # never exit while the test waits for it.
         _read_until(main, "nothing was changed", seen)
+        assert process.wait(timeout=30) == 1
     finally:
         process.kill()
         process.wait()
